@@ -1,0 +1,37 @@
+package com.nurselink.warehouse.cli;
+
+import com.nurselink.warehouse.config.Settings;
+import com.nurselink.warehouse.ops.Ledger;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code nurselink runs}: the run ledger (etl_runs), newest first. */
+@Command(name = "runs", mixinStandardHelpOptions = true, description = "Show the run ledger (etl_runs), newest first.")
+public final class RunsCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+
+  @Option(names = "--last", description = "How many rows (default 20).")
+  int last = 20;
+
+  @Override
+  public Integer call() {
+    Settings s = common.settings().build();
+    Ledger ledger = RunCommand.ledger(s);
+    if (ledger == null) {
+      throw new IllegalStateException("no ledger for warehouse type of env " + s.env());
+    }
+    System.out.printf(Locale.ROOT, "%-20s %-9s %-10s %-20s %-8s %8s %12s %12s %11s  %s%n", "run_id", "job", "date",
+        "started (UTC)", "status", "seconds", "rows in", "rows out", "quarantined", "error");
+    for (Ledger.Entry e : ledger.last(last)) {
+      double secs = e.endedAt() == null || e.startedAt() == null ? Double.NaN
+          : (e.endedAt().toEpochMilli() - e.startedAt().toEpochMilli()) / 1000.0;
+      System.out.printf(Locale.ROOT, "%-20s %-9s %-10s %-20s %-8s %8.1f %,12d %,12d %,11d  %s%n", e.runId(), e.job(),
+          e.logicalDate(), e.startedAt() == null ? "" : e.startedAt().toString().substring(0, 19), e.status(), secs,
+          e.rowsIn(), e.rowsOut(), e.rowsQuarantined(), e.error() == null ? "" : e.error());
+    }
+    return 0;
+  }
+}

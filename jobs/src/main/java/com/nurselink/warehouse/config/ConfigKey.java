@@ -1,0 +1,139 @@
+package com.nurselink.warehouse.config;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Every configuration key of the product, declared once with its type, default and documentation.
+ *
+ * <p>A key {@code a.b-c} is read from the environment variable {@code NURSELINK_A_B_C}. Keys marked
+ * secret are never printed (see {@link Settings#describe()}), and may not be written in a conf file.
+ */
+public final class ConfigKey {
+  public enum Type { STRING, INT, DOUBLE, BOOLEAN, DATE, PATH }
+
+  private static final Map<String, ConfigKey> KEYS = new LinkedHashMap<>();
+  /** Keys of the form source.&lt;table&gt;.&lt;attr&gt;; the table part is checked against {@link #SOURCE_TABLES}. */
+  private static final Pattern SOURCE_TABLE_KEY =
+      Pattern.compile("source\\.(users|missions|mission_applications|contracts)\\.(url|table|columns)");
+  public static final List<String> SOURCE_TABLES =
+      List.of("users", "missions", "mission_applications", "contracts");
+
+  public static final ConfigKey ENV = def("env", Type.STRING, "dev", "Environment name: dev, staging or prod.");
+  public static final ConfigKey TIMEZONE = def("business.timezone", Type.STRING, "Europe/Paris",
+      "Business time zone: timestamps without an offset are local time here; every date key is a local date.");
+  public static final ConfigKey LAKE_PATH = def("lake.path", Type.PATH, "lake",
+      "Root of the Parquet lake (local path or any Hadoop-compatible URI).");
+  public static final ConfigKey WAREHOUSE_TYPE = def("warehouse.type", Type.STRING, "duckdb",
+      "Warehouse engine: duckdb (embedded file) or postgres.");
+  public static final ConfigKey WAREHOUSE_DUCKDB_PATH = def("warehouse.duckdb-path", Type.PATH,
+      "warehouse/nurselink.duckdb", "DuckDB warehouse file (warehouse.type=duckdb).");
+  public static final ConfigKey WAREHOUSE_URL = secret("warehouse.url", Type.STRING, null,
+      "JDBC URL of the PostgreSQL warehouse (warehouse.type=postgres); set NURSELINK_WAREHOUSE_URL.");
+  public static final ConfigKey SOURCE_URL = secret("source.url", Type.STRING, "data/nurselink.db",
+      "Default source for the four logical tables: a SQLite file path or a JDBC URL (NURSELINK_SOURCE_URL).");
+  public static final ConfigKey SNAPSHOT_DIR = def("source.snapshot-dir", Type.PATH, "data/snapshots",
+      "Where consistent snapshots of SQLite sources are taken (SQLite online backup).");
+  public static final ConfigKey SNAPSHOT_RETENTION_DAYS = def("source.snapshot-retention-days", Type.INT, "7",
+      "Snapshots older than this many days are pruned by the run.");
+  public static final ConfigKey EXTRACT_PARTITIONS = def("extract.partitions", Type.INT, "4",
+      "Parallel JDBC read partitions per source table (ranges of the id).");
+  public static final ConfigKey EXTRACT_FETCH_SIZE = def("extract.fetch-size", Type.INT, "10000",
+      "JDBC fetch size of source reads.");
+  public static final ConfigKey EXTRACT_OVERLAP_SECONDS = def("extract.overlap-seconds", Type.INT, "300",
+      "Incremental reads take updated_at >= watermark minus this overlap (late commits); duplicates are removed.");
+  public static final ConfigKey EXTRACT_RETRIES = def("extract.retries", Type.INT, "3",
+      "Retries of a source read that failed for a passing reason (SQLite database locked by a writer, "
+      + "connection refused or reset); 0 disables retries.");
+  public static final ConfigKey EXTRACT_RETRY_BACKOFF_MS = def("extract.retry-backoff-ms", Type.INT, "1000",
+      "Wait before the first retry of a source read, doubled at each further retry (capped at 60 s).");
+  public static final ConfigKey EXTRACT_BUSY_TIMEOUT_MS = def("extract.busy-timeout-ms", Type.INT, "10000",
+      "How long one attempt to snapshot a SQLite source waits for a writer's lock before it counts as failed.");
+  public static final ConfigKey SCHEMA_DRIFT = def("extract.schema-drift", Type.STRING, "fail",
+      "What to do when a source table has columns the contract does not know: fail or ignore-new-columns.");
+  public static final ConfigKey SPARK_MASTER = def("spark.master", Type.STRING, "local[*]",
+      "Spark master when not launched by spark-submit.");
+  public static final ConfigKey SPARK_SHUFFLE_PARTITIONS = def("spark.shuffle-partitions", Type.INT, "8",
+      "spark.sql.shuffle.partitions for the jobs.");
+  public static final ConfigKey PSEUDONYM_KEY = secret("pseudonym.key", Type.STRING, null,
+      "HMAC key for the pseudonyms of people (NURSELINK_PSEUDONYM_KEY); required outside dev.");
+  public static final ConfigKey ALERTS_WEBHOOK_URL = secret("alerts.webhook-url", Type.STRING, null,
+      "Slack-compatible webhook for alerts (NURSELINK_ALERTS_WEBHOOK_URL); unset disables alerts.");
+  public static final ConfigKey ALERTS_JOB_BUDGET_SECONDS = def("alerts.job-budget-seconds", Type.INT, "600",
+      "Alert when a job runs longer than this.");
+  public static final ConfigKey ALERTS_QUARANTINE_RATE = def("alerts.quarantine-rate", Type.DOUBLE, "0.05",
+      "Alert when the share of quarantined rows of a table is above this.");
+  public static final ConfigKey ALERTS_KPI_CHANGE = def("alerts.kpi-change", Type.DOUBLE, "0.5",
+      "Alert when a headline KPI moves by more than this fraction versus the previous run.");
+  public static final ConfigKey AIRFLOW_URL = def("airflow.url", Type.STRING, "http://127.0.0.1:8080",
+      "Base URL of the Airflow webserver / API server.");
+  public static final ConfigKey AIRFLOW_USER = def("airflow.user", Type.STRING, "admin", "Airflow user name.");
+  public static final ConfigKey AIRFLOW_API = def("airflow.api", Type.STRING, "auto",
+      "Airflow REST API version: auto (detected), v1 (Airflow 2) or v2 (Airflow 3).");
+  public static final ConfigKey AIRFLOW_DAG_ID = def("airflow.dag-id", Type.STRING, "nurselink_nightly",
+      "DAG id of the nightly pipeline.");
+
+  private final String name;
+  private final Type type;
+  private final String defaultValue;
+  private final String doc;
+  private final boolean secret;
+
+  private ConfigKey(String name, Type type, String defaultValue, String doc, boolean secret) {
+    this.name = name;
+    this.type = type;
+    this.defaultValue = defaultValue;
+    this.doc = doc;
+    this.secret = secret;
+  }
+
+  private static ConfigKey def(String name, Type type, String dflt, String doc) {
+    ConfigKey k = new ConfigKey(name, type, dflt, doc, false);
+    KEYS.put(name, k);
+    return k;
+  }
+
+  private static ConfigKey secret(String name, Type type, String dflt, String doc) {
+    ConfigKey k = new ConfigKey(name, type, dflt, doc, true);
+    KEYS.put(name, k);
+    return k;
+  }
+
+  /** The declared key of that name, or of the per-table source pattern; null when unknown. */
+  public static ConfigKey lookup(String name) {
+    ConfigKey k = KEYS.get(name);
+    if (k != null) {
+      return k;
+    }
+    var m = SOURCE_TABLE_KEY.matcher(name);
+    if (m.matches()) {
+      boolean secret = m.group(2).equals("url");
+      return new ConfigKey(name, Type.STRING, null,
+          "Source of logical table " + m.group(1) + ": " + m.group(2), secret);
+    }
+    return null;
+  }
+
+  public static List<ConfigKey> all() {
+    return Collections.unmodifiableList(new ArrayList<>(KEYS.values()));
+  }
+
+  public String name() { return name; }
+  public Type type() { return type; }
+  public String defaultValue() { return defaultValue; }
+  public String doc() { return doc; }
+  public boolean secret() { return secret; }
+
+  /** NURSELINK_A_B_C for a.b-c. */
+  public String envVar() {
+    return "NURSELINK_" + name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+
+  @Override
+  public String toString() { return name; }
+}

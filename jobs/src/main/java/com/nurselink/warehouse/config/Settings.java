@@ -1,0 +1,266 @@
+package com.nurselink.warehouse.config;
+
+import com.nurselink.warehouse.util.Secrets;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Resolved configuration of one invocation.
+ *
+ * <p>Precedence, lowest first: built-in defaults ({@link ConfigKey}) &lt; the environment's conf
+ * file ({@code conf/<env>.conf}) &lt; environment variables ({@code NURSELINK_*}) &lt;
+ * {@code --conf key=value} &lt; explicit command-line options. Unknown keys and values of the
+ * wrong type are refused with a one-line message naming the key and where it came from. Secrets
+ * may not be written in conf files: they come from the environment (or a secrets file named by
+ * {@code NURSELINK_SECRETS_FILE}).
+ */
+public final class Settings {
+  private final Map<String, String> values;
+  private final Map<String, String> origins;
+
+  private Settings(Map<String, String> values, Map<String, String> origins) {
+    this.values = values;
+    this.origins = origins;
+  }
+
+  /** Builder applying the documented precedence; call the layers in any order. */
+  public static final class Builder {
+    private String env = "dev";
+    private Path confDir = Path.of("conf");
+    private Map<String, String> environment = System.getenv();
+    private final Map<String, String> overrides = new LinkedHashMap<>();
+    private final Map<String, String> explicit = new LinkedHashMap<>();
+    private boolean readConfFile = true;
+
+    public Builder env(String env) { if (env != null) { this.env = env; } return this; }
+    public Builder confDir(Path dir) { this.confDir = dir; return this; }
+    public Builder environment(Map<String, String> environment) { this.environment = environment; return this; }
+    public Builder noConfFile() { this.readConfFile = false; return this; }
+
+    /** A {@code --conf key=value} pair. */
+    public Builder override(String keyEqualsValue) {
+      int eq = keyEqualsValue.indexOf('=');
+      if (eq <= 0) {
+        throw new ConfigException("--conf expects key=value, got '" + Secrets.clip(keyEqualsValue) + "'");
+      }
+      overrides.put(keyEqualsValue.substring(0, eq).trim(), keyEqualsValue.substring(eq + 1).trim());
+      return this;
+    }
+
+    /** An explicit command-line option mapped to a key; null values are ignored. */
+    public Builder explicit(ConfigKey key, Object value) {
+      if (value != null) {
+        explicit.put(key.name(), value.toString());
+      }
+      return this;
+    }
+
+    public Settings build() {
+      if (!env.matches("[a-z][a-z0-9_-]{0,31}")) {
+        throw new ConfigException("--env: '" + Secrets.clip(env) + "' is not an environment name");
+      }
+      Map<String, String> values = new TreeMap<>();
+      Map<String, String> origins = new TreeMap<>();
+      for (ConfigKey k : ConfigKey.all()) {
+        if (k.defaultValue() != null) {
+          values.put(k.name(), k.defaultValue());
+          origins.put(k.name(), "default");
+        }
+      }
+      if (readConfFile) {
+        Path file = confDir.resolve(env + ".conf");
+        if (!Files.isRegularFile(file)) {
+          throw new ConfigException("no configuration file for environment '" + env + "': " + file
+              + " does not exist");
+        }
+        for (Map.Entry<String, String> e : parseConfFile(file).entrySet()) {
+          ConfigKey k = known(e.getKey(), file.toString());
+          if (k.secret() && !k.name().startsWith("source.") && e.getValue() != null
+              && !e.getValue().isEmpty()) {
+            throw new ConfigException(file + ": " + k.name()
+                + " is a secret and may not be written in a conf file; set " + k.envVar());
+          }
+          values.put(k.name(), e.getValue());
+          origins.put(k.name(), file.toString());
+        }
+      }
+      values.put(ConfigKey.ENV.name(), env);
+      origins.put(ConfigKey.ENV.name(), "--env");
+      for (ConfigKey k : ConfigKey.all()) {
+        String v = environment.get(k.envVar());
+        if (v != null && !v.isEmpty()) {
+          values.put(k.name(), v);
+          origins.put(k.name(), "environment " + k.envVar());
+        }
+      }
+      for (Map.Entry<String, String> e : overrides.entrySet()) {
+        ConfigKey k = known(e.getKey(), "--conf");
+        values.put(k.name(), e.getValue());
+        origins.put(k.name(), "--conf");
+      }
+      for (Map.Entry<String, String> e : explicit.entrySet()) {
+        values.put(e.getKey(), e.getValue());
+        origins.put(e.getKey(), "command line");
+      }
+      Settings s = new Settings(values, origins);
+      s.validate();
+      return s;
+    }
+
+    private static ConfigKey known(String name, String where) {
+      ConfigKey k = ConfigKey.lookup(name);
+      if (k == null) {
+        throw new ConfigException(where + ": unknown configuration key '" + Secrets.clip(name)
+            + "' (see README, Configuration)");
+      }
+      return k;
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Settings from defaults only (tests, library use). */
+  public static Settings defaults() {
+    return builder().noConfFile().environment(Map.of()).build();
+  }
+
+  /** Parses {@code key = value} lines; {@code #} starts a comment; values may be double-quoted. */
+  static Map<String, String> parseConfFile(Path file) {
+    Map<String, String> out = new LinkedHashMap<>();
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read " + file + ": " + e.getMessage());
+    }
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).strip();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      int eq = line.indexOf('=');
+      if (eq <= 0) {
+        throw new ConfigException(file + ":" + (i + 1) + ": expected 'key = value'");
+      }
+      String key = line.substring(0, eq).strip();
+      String value = line.substring(eq + 1).strip();
+      if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+        value = value.substring(1, value.length() - 1);
+      }
+      if (out.containsKey(key)) {
+        throw new ConfigException(file + ":" + (i + 1) + ": key '" + key + "' set twice");
+      }
+      out.put(key, value);
+    }
+    return out;
+  }
+
+  private void validate() {
+    for (Map.Entry<String, String> e : values.entrySet()) {
+      ConfigKey k = ConfigKey.lookup(e.getKey());
+      String v = e.getValue();
+      if (v == null || v.isEmpty()) {
+        continue;
+      }
+      String where = origins.get(e.getKey());
+      try {
+        switch (k.type()) {
+          case INT -> Integer.parseInt(v);
+          case DOUBLE -> Double.parseDouble(v);
+          case BOOLEAN -> {
+            if (!v.equals("true") && !v.equals("false")) {
+              throw new NumberFormatException();
+            }
+          }
+          case DATE -> LocalDate.parse(v);
+          default -> { }
+        }
+      } catch (NumberFormatException | DateTimeParseException ex) {
+        throw new ConfigException(where + ": " + k.name() + " expects " + k.type().name().toLowerCase()
+            + ", got '" + (k.secret() ? "***" : Secrets.clip(v)) + "'");
+      }
+    }
+    try {
+      ZoneId.of(get(ConfigKey.TIMEZONE));
+    } catch (RuntimeException ex) {
+      throw new ConfigException(origins.get(ConfigKey.TIMEZONE.name()) + ": business.timezone '"
+          + Secrets.clip(get(ConfigKey.TIMEZONE)) + "' is not a time zone id");
+    }
+    for (ConfigKey k : new ConfigKey[] {ConfigKey.EXTRACT_RETRIES, ConfigKey.EXTRACT_RETRY_BACKOFF_MS,
+        ConfigKey.EXTRACT_BUSY_TIMEOUT_MS}) {
+      if (getInt(k) < 0) {
+        throw new ConfigException(origins.get(k.name()) + ": " + k.name() + " must be 0 or more, got " + get(k));
+      }
+    }
+    String drift = get(ConfigKey.SCHEMA_DRIFT);
+    if (!drift.equals("fail") && !drift.equals("ignore-new-columns")) {
+      throw new ConfigException(origins.get(ConfigKey.SCHEMA_DRIFT.name())
+          + ": extract.schema-drift must be fail or ignore-new-columns");
+    }
+    String wt = get(ConfigKey.WAREHOUSE_TYPE);
+    if (!wt.equals("duckdb") && !wt.equals("postgres")) {
+      throw new ConfigException(origins.get(ConfigKey.WAREHOUSE_TYPE.name())
+          + ": warehouse.type must be duckdb or postgres");
+    }
+  }
+
+  public String get(ConfigKey key) {
+    return values.get(key.name());
+  }
+
+  /** Value of a key by name (per-table source keys); null when unset. */
+  public String get(String name) {
+    return values.get(name);
+  }
+
+  public String getOrDefault(String name, String dflt) {
+    String v = values.get(name);
+    return v == null || v.isEmpty() ? dflt : v;
+  }
+
+  public int getInt(ConfigKey key) {
+    return Integer.parseInt(get(key));
+  }
+
+  public double getDouble(ConfigKey key) {
+    return Double.parseDouble(get(key));
+  }
+
+  public ZoneId zone() {
+    return ZoneId.of(get(ConfigKey.TIMEZONE));
+  }
+
+  public String env() {
+    return get(ConfigKey.ENV);
+  }
+
+  public String origin(ConfigKey key) {
+    return origins.get(key.name());
+  }
+
+  /** Effective configuration, secrets masked, one {@code key = value  (origin)} per line. */
+  public String describe() {
+    StringBuilder sb = new StringBuilder();
+    for (Map.Entry<String, String> e : values.entrySet()) {
+      ConfigKey k = ConfigKey.lookup(e.getKey());
+      String v = e.getValue() == null ? "" : e.getValue();
+      if (k.secret()) {
+        v = Secrets.maskUrl(v);
+      }
+      sb.append(e.getKey()).append(" = ").append(v).append("   (").append(origins.get(e.getKey()))
+          .append(")\n");
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,422 @@
+package com.nurselink.warehouse.lake;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+
+/**
+ * The Parquet lake and its atomic publication protocol.
+ *
+ * <p>Layout (SPEC): {@code raw/}, {@code clean/}, {@code quarantine/}, {@code warehouse/},
+ * {@code features/}. A table is written by Spark into {@code _staging/<run>/}, then each of its
+ * partitions (or the whole table when unpartitioned) is moved to
+ * {@code _versions/<layer>/<table>/<partition>/<run>/} and published by atomically renaming a
+ * symbolic link over {@code <layer>/<table>/<partition>}. A reader resolves the link once and sees
+ * the old version or the new, never a half-written one; a crash before the rename leaves the
+ * previous version published (the staging leftovers are swept by the next run). The two most
+ * recent versions of each partition are kept so that readers already listing the old one can
+ * finish.
+ */
+public final class Lake {
+  public static final String STAGING = "_staging";
+  public static final String VERSIONS = "_versions";
+  private static final int KEEP_VERSIONS = 2;
+
+  private final Path root;
+
+  public Lake(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /** The published path of a table: {@code <root>/<layer>/<table>}. */
+  public Path table(String layer, String table) {
+    return root.resolve(layer).resolve(table);
+  }
+
+  /** True when the table has been published at least once. */
+  public boolean exists(String layer, String table) {
+    return Files.exists(table(layer, table));
+  }
+
+  /**
+   * Outcome of a publication: which partitions were replaced or removed, and the row count of the
+   * whole published table when the write computed it (-1 otherwise).
+   */
+  public record Published(String layer, String table, List<String> replaced, List<String> removed, long rows) {
+    public Published(String layer, String table, List<String> replaced, List<String> removed) {
+      this(layer, table, replaced, removed, -1);
+    }
+  }
+
+  /**
+   * Writes {@code df} partitioned by {@code partitionColumn} and publishes every partition it
+   * contains. When {@code replaceAll} is true, published partitions absent from {@code df} are
+   * removed (the table becomes exactly {@code df}); otherwise they are left as they are.
+   */
+  public Published writePartitioned(Dataset<Row> df, String layer, String table, String partitionColumn,
+      String runId, boolean replaceAll) {
+    return writePartitioned(df, layer, table, partitionColumn, runId, replaceAll, null);
+  }
+
+  /**
+   * As {@link #writePartitioned(Dataset, String, String, String, String, boolean)}, calling
+   * {@code beforePublish} with each written partition directory before it is published (to add
+   * a manifest, for instance: it becomes visible atomically with the data).
+   */
+  public Published writePartitioned(Dataset<Row> df, String layer, String table, String partitionColumn,
+      String runId, boolean replaceAll, java.util.function.BiConsumer<String, Path> beforePublish) {
+    Path staging = stagingDir(runId, layer, table);
+    df.write().mode(SaveMode.Overwrite).partitionBy(partitionColumn).parquet(staging.toString());
+    List<String> parts = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(staging, partitionColumn + "=*")) {
+      for (Path p : ds) {
+        parts.add(p.getFileName().toString());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("listing " + staging, e);
+    }
+    parts.sort(null);
+    Path tableDir = table(layer, table);
+    try {
+      if (Files.isSymbolicLink(tableDir)) {
+        Files.delete(tableDir); // was published unpartitioned before
+      }
+      Files.createDirectories(tableDir);
+      for (String part : parts) {
+        if (beforePublish != null) {
+          beforePublish.accept(part, staging.resolve(part));
+        }
+        publish(staging.resolve(part), layer, table, part, runId);
+      }
+      List<String> removed = new ArrayList<>();
+      if (replaceAll) {
+        Set<String> keep = new TreeSet<>(parts);
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(tableDir, partitionColumn + "=*")) {
+          for (Path p : ds) {
+            String name = p.getFileName().toString();
+            if (!keep.contains(name) && !name.contains(".tmp-")) {
+              Files.delete(p);
+              removed.add(name);
+            }
+          }
+        }
+      }
+      deleteTree(staging);
+      return new Published(layer, table, parts, removed);
+    } catch (IOException e) {
+      throw new UncheckedIOException("publishing " + layer + "/" + table + " in " + root, e);
+    }
+  }
+
+  /**
+   * Publishes only the partitions of {@code df} whose content differs from what is published
+   * (content fingerprint: row count and an order-independent sum of row hashes, stored next to each
+   * published version as {@code _fingerprint}); partitions no longer present are removed. Running
+   * the same inputs twice rewrites nothing; a late change rewrites exactly the partitions it touches.
+   */
+  public Published writeChangedPartitions(Dataset<Row> df, String layer, String table, String partitionColumn,
+      String runId) {
+    Dataset<Row> cached = df.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    try {
+      java.util.Map<String, String> fresh = new java.util.TreeMap<>();
+      long rows = 0;
+      org.apache.spark.sql.Column[] all = java.util.Arrays.stream(cached.columns())
+          .map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new);
+      for (Row r : cached.groupBy(org.apache.spark.sql.functions.col(partitionColumn).cast("string"))
+          .agg(org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)),
+              org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.xxhash64(all).cast("decimal(20,0)")))
+          .collectAsList()) {
+        fresh.put(partitionColumn + "=" + (r.isNullAt(0) ? "__HIVE_DEFAULT_PARTITION__" : r.getString(0)),
+            r.getLong(1) + ":" + (r.isNullAt(2) ? "0" : r.getDecimal(2).toPlainString()));
+        rows += r.getLong(1);
+      }
+      List<String> changed = new ArrayList<>();
+      for (java.util.Map.Entry<String, String> e : fresh.entrySet()) {
+        if (!e.getValue().equals(publishedFingerprint(layer, table, e.getKey()))) {
+          changed.add(e.getKey().substring(partitionColumn.length() + 1));
+        }
+      }
+      List<String> removed = new ArrayList<>();
+      for (String p : partitions(layer, table)) {
+        if (!fresh.containsKey(p)) {
+          removePartition(layer, table, p);
+          removed.add(p);
+        }
+      }
+      if (changed.isEmpty()) {
+        return new Published(layer, table, List.of(), removed, rows);
+      }
+      Dataset<Row> toWrite = cached.filter(org.apache.spark.sql.functions.col(partitionColumn).cast("string")
+          .isin(changed.toArray()));
+      Published p = writePartitioned(toWrite, layer, table, partitionColumn, runId, false, (part, dir) -> {
+        try {
+          Files.writeString(dir.resolve("_fingerprint"), fresh.get(part));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      return new Published(layer, table, p.replaced(), removed, rows);
+    } finally {
+      cached.unpersist();
+    }
+  }
+
+  private String publishedFingerprint(String layer, String table, String partition) {
+    Path f = table(layer, table).resolve(partition).resolve("_fingerprint");
+    try {
+      return Files.exists(f) ? Files.readString(f).strip() : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Writes {@code df} (without the partition column) as the one partition {@code partition}
+   * ({@code col=value}) and publishes it atomically, even when empty (an empty partition replaces
+   * the previous content of that partition). {@code beforePublish} may add files (manifests).
+   */
+  public Published writeSinglePartition(Dataset<Row> df, String layer, String table, String partition,
+      String runId, java.util.function.Consumer<Path> beforePublish) {
+    return publish(stage(df, layer, table, partition, runId, beforePublish));
+  }
+
+  /** A partition written into the staging area of a run, not yet visible to readers. */
+  public record Staged(String layer, String table, String partition, String runId, Path dir) {}
+
+  /**
+   * First half of {@link #writeSinglePartition}: writes the partition into the run's staging area
+   * (nothing published changes). Several partitions can be staged, then published only when all of
+   * them were written ({@link #publish(Staged)}).
+   */
+  public Staged stage(Dataset<Row> df, String layer, String table, String partition, String runId,
+      java.util.function.Consumer<Path> beforePublish) {
+    Path staging = stagingDir(runId, layer, table).resolve(partition);
+    df.write().mode(SaveMode.Overwrite).parquet(staging.toString());
+    if (beforePublish != null) {
+      beforePublish.accept(staging);
+    }
+    return new Staged(layer, table, partition, runId, staging);
+  }
+
+  /** Second half of {@link #writeSinglePartition}: publishes a staged partition atomically. */
+  public Published publish(Staged s) {
+    try {
+      Path tableDir = table(s.layer(), s.table());
+      if (Files.isSymbolicLink(tableDir)) {
+        Files.delete(tableDir);
+      }
+      Files.createDirectories(tableDir);
+      publish(s.dir(), s.layer(), s.table(), s.partition(), s.runId());
+      deleteTree(stagingDir(s.runId(), s.layer(), s.table()));
+      return new Published(s.layer(), s.table(), List.of(s.partition()), List.of());
+    } catch (IOException e) {
+      throw new UncheckedIOException("publishing " + s.layer() + "/" + s.table() + "/" + s.partition() + " in "
+          + root, e);
+    }
+  }
+
+  /**
+   * Reads a published table. An unpartitioned table is read through its resolved version directory
+   * (not through the link), so the dataset stays valid while the same run republishes that table
+   * (dim_nurse reads its previous version). A partitioned table is read in one scan through its
+   * partition links, partition columns as strings; jobs never republish a table they read.
+   * Returns null when the table was never published.
+   */
+  public Dataset<Row> read(org.apache.spark.sql.SparkSession spark, String layer, String table) {
+    Path t = table(layer, table);
+    try {
+      if (!Files.exists(t)) {
+        return null;
+      }
+      if (Files.isSymbolicLink(t)) {
+        return spark.read().parquet(t.toRealPath().toString());
+      }
+      List<String> parts = partitions(layer, table);
+      if (parts.isEmpty()) {
+        return null;
+      }
+      // One scan over every partition's version directory (<versions>/<col=value>/<run>/): Spark
+      // finds the partition value in the path under the base path. One relation instead of a
+      // union of one per partition keeps planning, code generation and task count independent of
+      // the number of partitions.
+      String column = parts.get(0).substring(0, parts.get(0).indexOf('='));
+      List<String> dirs = new ArrayList<>();
+      Path base = null;
+      for (String part : parts) {
+        Path real = t.resolve(part).toRealPath();
+        Path partBase = real.getParent() == null ? null : real.getParent().getParent();
+        if (!part.startsWith(column + "=") || part.contains("%") || part.endsWith("=__HIVE_DEFAULT_PARTITION__")
+            || partBase == null
+            || !real.getParent().getFileName().toString().equals(part) || (base != null && !base.equals(partBase))) {
+          return readUnion(spark, t, parts);
+        }
+        base = partBase;
+        dirs.add(real.toString());
+      }
+      org.apache.spark.sql.types.StructType schema = spark.read().parquet(dirs.get(0)).schema()
+          .add(column, org.apache.spark.sql.types.DataTypes.StringType, true);
+      return spark.read().schema(schema).option("basePath", base.toString()).parquet(dirs.toArray(String[]::new));
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + layer + "/" + table + " in " + root, e);
+    }
+  }
+
+  /** Fallback of {@link #read} for a layout it does not recognise: one relation per partition. */
+  private static Dataset<Row> readUnion(org.apache.spark.sql.SparkSession spark, Path t, List<String> parts)
+      throws IOException {
+    Dataset<Row> all = null;
+    for (String part : parts) {
+      int eq = part.indexOf('=');
+      Dataset<Row> df = spark.read().parquet(t.resolve(part).toRealPath().toString())
+          .withColumn(part.substring(0, eq), org.apache.spark.sql.functions.lit(part.substring(eq + 1)));
+      all = all == null ? df : all.unionByName(df);
+    }
+    return all;
+  }
+
+  /** Unpublishes one partition (atomic: the link disappears); no-op when absent. */
+  public void removePartition(String layer, String table, String partition) {
+    try {
+      Files.deleteIfExists(table(layer, table).resolve(partition));
+    } catch (IOException e) {
+      throw new UncheckedIOException("removing " + layer + "/" + table + "/" + partition, e);
+    }
+  }
+
+  /** Writes {@code df} and publishes it as a whole unpartitioned table, atomically. */
+  public Published writeTable(Dataset<Row> df, String layer, String table, String runId) {
+    Path staging = stagingDir(runId, layer, table);
+    df.write().mode(SaveMode.Overwrite).parquet(staging.toString());
+    try {
+      Path tableDir = table(layer, table);
+      if (Files.isDirectory(tableDir, LinkOption.NOFOLLOW_LINKS)) {
+        deleteTree(tableDir); // was published partitioned before: replace by a link
+      }
+      publish(staging, layer, table, null, runId);
+      return new Published(layer, table, List.of(), List.of());
+    } catch (IOException e) {
+      throw new UncheckedIOException("publishing " + layer + "/" + table + " in " + root, e);
+    }
+  }
+
+  private Path stagingDir(String runId, String layer, String table) {
+    return root.resolve(STAGING).resolve(runId).resolve(layer).resolve(table);
+  }
+
+  /** Moves a written directory into the versions area and swaps the published link onto it. */
+  private void publish(Path written, String layer, String table, String partition, String runId)
+      throws IOException {
+    Path versionsOf = root.resolve(VERSIONS).resolve(layer).resolve(table);
+    if (partition != null) {
+      versionsOf = versionsOf.resolve(partition);
+    }
+    Files.createDirectories(versionsOf);
+    Path version = versionsOf.resolve(runId);
+    if (Files.exists(version)) {
+      deleteTree(version);
+    }
+    Files.move(written, version, StandardCopyOption.ATOMIC_MOVE);
+    Path link = partition == null ? table(layer, table) : table(layer, table).resolve(partition);
+    Files.createDirectories(link.getParent());
+    Path tmp = link.resolveSibling("." + link.getFileName() + ".tmp-" + runId);
+    Files.deleteIfExists(tmp);
+    Files.createSymbolicLink(tmp, link.getParent().relativize(version));
+    try {
+      Files.move(tmp, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException("the lake's file system cannot rename atomically: " + link, e);
+    }
+    pruneVersions(versionsOf, version);
+  }
+
+  private static void pruneVersions(Path versionsOf, Path current) throws IOException {
+    List<Path> versions = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(versionsOf)) {
+      for (Path p : ds) {
+        versions.add(p);
+      }
+    }
+    versions.remove(current);
+    versions.sort(Comparator.comparing((Path p) -> {
+      try {
+        return Files.getLastModifiedTime(p).toMillis();
+      } catch (IOException e) {
+        return 0L;
+      }
+    }).reversed());
+    for (int i = KEEP_VERSIONS - 1; i < versions.size(); i++) {
+      deleteTree(versions.get(i));
+    }
+  }
+
+  /** Removes staging leftovers of crashed runs (anything but {@code keepRunId}). */
+  public void sweepStaging(String keepRunId) {
+    Path staging = root.resolve(STAGING);
+    if (!Files.isDirectory(staging)) {
+      return;
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(staging)) {
+      for (Path p : ds) {
+        if (!p.getFileName().toString().equals(keepRunId)) {
+          deleteTree(p);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("sweeping " + staging, e);
+    }
+  }
+
+  /** The partition values currently published for a table, sorted ({@code col=value} names). */
+  public List<String> partitions(String layer, String table) {
+    Path dir = table(layer, table);
+    List<String> out = new ArrayList<>();
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return out;
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path p : ds) {
+        String n = p.getFileName().toString();
+        if (!n.startsWith(".") && !n.startsWith("_")) {
+          out.add(n);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("listing " + dir, e);
+    }
+    out.sort(null);
+    return out;
+  }
+
+  public static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    if (Files.isSymbolicLink(p) || !Files.isDirectory(p)) {
+      Files.delete(p);
+      return;
+    }
+    try (Stream<Path> s = Files.walk(p)) {
+      for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(x);
+      }
+    }
+  }
+}

@@ -1,0 +1,367 @@
+package com.nurselink.warehouse.migrate;
+
+import com.nurselink.warehouse.migrate.ColumnPlan.Strategy;
+import com.nurselink.warehouse.migrate.Profiler.TableProfile;
+import com.nurselink.warehouse.migrate.Verifier.TableCheck;
+import com.nurselink.warehouse.util.Secrets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * Migrates a SQLite file into a PostgreSQL schema: take a consistent snapshot of the file (SQLite online
+ * backup into a temporary file, so the application may keep writing), profile every column, plan types and
+ * keys, create the tables, stream the rows through binary COPY (tables in parallel; a table's keys and
+ * indexes are built while the next table loads), add foreign keys, and verify every table on both sides:
+ * the profile's counts and sums of the snapshot against what PostgreSQL stored, and aggregates of the values
+ * sent, computed while copying, against the same aggregates computed by PostgreSQL.
+ *
+ * <pre>{@code
+ * Report r = Migration.from(Path.of("app.db")).to("jdbc:postgresql://host/db?user=u")
+ *     .schema("public").replace(true).jobs(4).execute();
+ * }</pre>
+ */
+public final class Migration {
+  private final Path source;
+  private String target;
+  private String schema = "public";
+  private boolean replace;
+  private boolean dryRun;
+  private int jobs = 2;
+  private ZoneId zone = ZoneId.of("Europe/Paris");
+  private Consumer<String> progress = line -> { };
+  /** The file actually read: the snapshot of the source, or the source itself for a dry run. */
+  private Path reading;
+
+  private Migration(Path source) {
+    this.source = Objects.requireNonNull(source, "source");
+  }
+
+  /** A migration of this SQLite file. */
+  public static Migration from(Path sqliteFile) {
+    return new Migration(sqliteFile);
+  }
+
+  /** The PostgreSQL JDBC URL ({@code jdbc:postgresql://host:port/db?user=...}). */
+  public Migration to(String jdbcUrl) {
+    this.target = jdbcUrl;
+    return this;
+  }
+
+  /** The target schema (created when missing; default public). */
+  public Migration schema(String schema) {
+    this.schema = schema;
+    return this;
+  }
+
+  /** Drop and recreate the target tables of a previous attempt (default: refuse when they hold rows). */
+  public Migration replace(boolean replace) {
+    this.replace = replace;
+    return this;
+  }
+
+  /** Plan only: read the source, print the DDL and casts, write nothing. */
+  public Migration dryRun(boolean dryRun) {
+    this.dryRun = dryRun;
+    return this;
+  }
+
+  /** Tables profiled and loaded at the same time (default 2). */
+  public Migration jobs(int jobs) {
+    if (jobs < 1) {
+      throw new IllegalArgumentException("jobs must be at least 1");
+    }
+    this.jobs = jobs;
+    return this;
+  }
+
+  /** The business time zone of timestamps written without an offset (default Europe/Paris). */
+  public Migration zone(ZoneId zone) {
+    this.zone = zone;
+    return this;
+  }
+
+  /** Where progress lines go (default nowhere). */
+  public Migration progress(Consumer<String> progress) {
+    this.progress = progress;
+    return this;
+  }
+
+  public Report execute() {
+    long start = System.nanoTime();
+    if (!Files.isRegularFile(source)) {
+      throw new MigrationException("no SQLite file at " + source);
+    }
+    if (!dryRun && (target == null || !target.startsWith("jdbc:postgresql:"))) {
+      throw new MigrationException("target must be a jdbc:postgresql:// URL, got " + Secrets.maskUrl(String.valueOf(target)));
+    }
+    Path snapshot = dryRun ? null : snapshot();
+    try {
+      return run(start, snapshot == null ? source : snapshot);
+    } finally {
+      if (snapshot != null) {
+        try {
+          Files.deleteIfExists(snapshot);
+        } catch (java.io.IOException e) {
+          progress.accept("cannot delete the snapshot " + snapshot + ": " + e.getMessage());
+        }
+      }
+    }
+  }
+
+  /**
+   * A consistent copy of the source through SQLite's online backup, so that the application may keep
+   * writing while every pass reads the same state.
+   */
+  private Path snapshot() {
+    long t0 = System.nanoTime();
+    Path copy = null;
+    try {
+      copy = Files.createTempFile("nurselink-migrate-", ".db");
+      try (Connection c = sqlite(source); Statement st = c.createStatement()) {
+        st.executeUpdate("backup to '" + copy.toAbsolutePath().toString().replace("'", "''") + "'");
+      }
+      progress.accept(String.format("snapshot of %s taken (%.1fs)", source, (System.nanoTime() - t0) / 1e9));
+      return copy;
+    } catch (java.io.IOException | SQLException e) {
+      if (copy != null) {
+        try {
+          Files.deleteIfExists(copy);
+        } catch (java.io.IOException ignored) {
+          // the original error says more
+        }
+      }
+      throw new MigrationException("cannot snapshot " + source + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Report run(long start, Path file) {
+    this.reading = file;
+    SourceCatalog catalog;
+    try (Connection c = sqlite()) {
+      catalog = SourceCatalog.read(c);
+    } catch (SQLException e) {
+      throw new MigrationException("cannot read " + source + ": " + e.getMessage(), e);
+    }
+    Map<String, TableProfile> profiles = profileAll(catalog);
+    MigrationPlan plan = SchemaPlanner.plan(catalog, profiles, schema);
+    DdlWriter ddl = new DdlWriter(schema, zone);
+    List<String> notes = notes(plan);
+    if (dryRun) {
+      return new Report(source.toString(), String.valueOf(target), plan, ddl.script(plan), true, List.of(), notes,
+          Duration.ofNanos(System.nanoTime() - start));
+    }
+    prepareTarget(plan, ddl);
+    List<TableCheck> checks = loadAll(plan, ddl, profiles);
+    addForeignKeys(plan, ddl, notes);
+    return new Report(source.toString(), target, plan, ddl.script(plan), false, checks, notes,
+        Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  private Map<String, TableProfile> profileAll(SourceCatalog catalog) {
+    List<SourceCatalog.Table> tables = catalog.tables();
+    List<TableProfile> done = parallel(tables, t -> {
+      long t0 = System.nanoTime();
+      try (Connection c = sqlite()) {
+        TableProfile p = Profiler.profile(c, t, zone);
+        progress.accept(String.format("profiled %s: %d rows (%.1fs)", t.name(), p.rows(), (System.nanoTime() - t0) / 1e9));
+        return p;
+      }
+    }, "profile");
+    Map<String, TableProfile> out = new LinkedHashMap<>();
+    for (TableProfile p : done) {
+      out.put(p.table(), p);
+    }
+    return out;
+  }
+
+  private List<String> notes(MigrationPlan plan) {
+    List<String> notes = new ArrayList<>(plan.notes());
+    for (TablePlan t : plan.tables()) {
+      for (String n : t.notes()) {
+        notes.add(t.name() + ": " + n);
+      }
+      for (ColumnPlan c : t.columns()) {
+        if (c.strategy() == Strategy.EXACT) {
+          for (String n : c.notes()) {
+            notes.add(t.name() + "." + c.name() + ": " + n);
+          }
+        }
+      }
+    }
+    return notes;
+  }
+
+  private void prepareTarget(MigrationPlan plan, DdlWriter ddl) {
+    List<String> names = new ArrayList<>(plan.tables().stream().map(TablePlan::name).toList());
+    names.add(DdlWriter.REJECTS_TABLE);
+    try (Connection pg = postgres(); Statement st = pg.createStatement()) {
+      List<String> existing = new ArrayList<>();
+      try (PreparedStatement ps = pg.prepareStatement("SELECT c.relname FROM pg_class c JOIN pg_namespace n"
+          + " ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND c.relname = ANY (?)")) {
+        Array arr = pg.createArrayOf("text", names.toArray());
+        ps.setString(1, schema);
+        ps.setArray(2, arr);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            existing.add(rs.getString(1));
+          }
+        }
+      }
+      if (!replace) {
+        for (String name : existing) {
+          try (ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM " + ddl.table(name) + ")")) {
+            rs.next();
+            if (rs.getBoolean(1)) {
+              throw new MigrationException("target table " + schema + "." + name
+                  + " already holds rows; re-run with --replace to drop and recreate the migrated tables");
+            }
+          }
+        }
+      }
+      for (String name : existing) {
+        st.execute(ddl.dropTable(name));
+      }
+      st.execute(ddl.createSchema());
+      if (plan.mayReject()) {
+        st.execute(ddl.createRejects());
+      }
+      for (TablePlan t : plan.tables()) {
+        for (String sql : ddl.createTable(t)) {
+          st.execute(sql);
+        }
+      }
+    } catch (SQLException e) {
+      throw new MigrationException("cannot prepare " + schema + " in " + Secrets.maskUrl(target) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private List<TableCheck> loadAll(MigrationPlan plan, DdlWriter ddl, Map<String, TableProfile> profiles) {
+    List<TablePlan> order = new ArrayList<>(plan.tables());
+    order.sort(Comparator.comparingLong(TablePlan::sourceRows).reversed());
+    List<TableCheck> checks = parallel(order, t -> {
+      try (Connection lite = sqlite(); Connection pg = postgres()) {
+        try (Statement st = pg.createStatement()) {
+          st.execute("SET synchronous_commit TO off");
+        }
+        CopyLoader.Loaded loaded = CopyLoader.load(lite, pg, t, ddl, zone, profiles.get(t.name()), this::report);
+        CopyLoader.saveRejects(pg, ddl, loaded.rejects());
+        try (Statement st = pg.createStatement()) {
+          for (String sql : ddl.afterLoad(t)) {
+            st.execute(sql);
+          }
+        }
+        TableCheck check = Verifier.verify(pg, t, ddl, loaded, profiles.get(t.name()));
+        report(String.format("loaded %s: %d rows in %.1fs, %d rejected, %s", t.name(), loaded.rowsCopied(),
+            loaded.nanos() / 1e9, loaded.rejects().size(), check.ok() ? "verified" : "VERIFICATION FAILED"));
+        return check;
+      }
+    }, "load");
+    Map<String, TableCheck> byName = new LinkedHashMap<>();
+    for (TableCheck c : checks) {
+      byName.put(c.table(), c);
+    }
+    return plan.tables().stream().map(t -> byName.get(t.name())).toList();
+  }
+
+  private void addForeignKeys(MigrationPlan plan, DdlWriter ddl, List<String> notes) {
+    try (Connection pg = postgres(); Statement st = pg.createStatement()) {
+      for (TablePlan t : plan.tables()) {
+        for (TablePlan.ForeignKeyPlan fk : t.foreignKeys()) {
+          try {
+            st.execute(ddl.foreignKey(t, fk, false));
+          } catch (SQLException e) {
+            try {
+              st.execute(ddl.foreignKey(t, fk, true));
+              notes.add(t.name() + ": foreign key " + fk.name() + " added NOT VALID (rows without parent: "
+                  + e.getMessage().replace('\n', ' ') + ")");
+            } catch (SQLException e2) {
+              notes.add(t.name() + ": foreign key " + fk.name() + " not added: " + e2.getMessage().replace('\n', ' '));
+            }
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new MigrationException("cannot add foreign keys: " + e.getMessage(), e);
+    }
+  }
+
+  private void report(String line) {
+    progress.accept(line);
+  }
+
+  private Connection sqlite() throws SQLException {
+    return sqlite(reading);
+  }
+
+  private static Connection sqlite(Path file) throws SQLException {
+    SQLiteConfig cfg = new SQLiteConfig();
+    cfg.setReadOnly(true);
+    return cfg.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+  }
+
+  private Connection postgres() throws SQLException {
+    try {
+      return DriverManager.getConnection(target);
+    } catch (SQLException e) {
+      throw new SQLException("cannot connect to " + Secrets.maskUrl(target) + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A step over tables that may fail with an SQLException. */
+  private interface TableStep<T, R> {
+    R apply(T t) throws SQLException;
+  }
+
+  private <T, R> List<R> parallel(List<T> items, TableStep<T, R> step, String what) {
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(jobs, items.size())));
+    try {
+      List<Future<R>> futures = new ArrayList<>();
+      for (T item : items) {
+        futures.add(pool.submit(() -> step.apply(item)));
+      }
+      List<R> out = new ArrayList<>();
+      for (int i = 0; i < futures.size(); i++) {
+        try {
+          out.add(futures.get(i).get());
+        } catch (ExecutionException e) {
+          futures.forEach(f -> f.cancel(true));
+          Throwable cause = e.getCause();
+          if (cause instanceof MigrationException me) {
+            throw me;
+          }
+          String table = items.get(i) instanceof TablePlan tp ? tp.name()
+              : items.get(i) instanceof SourceCatalog.Table st ? st.name() : String.valueOf(items.get(i));
+          throw new MigrationException(what + " " + table + ": " + Secrets.maskText(String.valueOf(cause.getMessage())), cause);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new MigrationException(what + " interrupted", e);
+        }
+      }
+      return Collections.unmodifiableList(out);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}

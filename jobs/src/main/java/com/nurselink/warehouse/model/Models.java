@@ -1,0 +1,94 @@
+package com.nurselink.warehouse.model;
+
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The gold layer on Spark, as pure functions of the session's temp views: each step runs its SQL
+ * models in order ({@link #MODEL}, {@link #KPIS}, {@link #FEATURES}), registers every output as a
+ * temp view of its name for the models that follow, and returns the outputs by name (intermediate
+ * {@code int_*} models are registered but not returned). No I/O, no clock: the caller reads the
+ * inputs, writes the outputs, and decides what to cache.
+ *
+ * <p>Inputs: the clean views {@code clean_users}, {@code clean_missions},
+ * {@code clean_mission_applications}, {@code clean_contracts} (schemas of
+ * {@code staging.CleanSchema}), and for {@link #buildModel} the previous run's dim_nurse.
+ */
+public final class Models {
+  /** The clean views every step reads. */
+  public static final List<String> CLEAN_VIEWS =
+      List.of("clean_users", "clean_missions", "clean_mission_applications", "clean_contracts");
+
+  /** The view holding the previous run's dim_nurse. */
+  public static final String PREVIOUS_DIM_NURSE = "prev_dim_nurse";
+
+  /** Star schema, in dependency order. */
+  public static final List<String> MODEL = List.of("model/dim_date", "model/dim_location",
+      "model/dim_establishment", "model/dim_nurse", "model/int_nurse_versions", "model/fact_mission", "model/fact_application",
+      "model/fact_contract");
+
+  /** KPI marts, in dependency order (needs the model's views). */
+  public static final List<String> KPIS = List.of("kpi/int_mission_kpis", "kpi/kpi_mission_daily",
+      "kpi/kpi_mission_monthly", "kpi/kpi_contract_monthly", "kpi/kpi_headline");
+
+  /** Feature sets (need the model's views). */
+  public static final List<String> FEATURES = List.of("features/features_nurse", "features/features_mission_fill");
+
+  /** The model that yields an empty previous dim_nurse (first run). */
+  static final String EMPTY_PREVIOUS_DIM_NURSE = "model/prev_dim_nurse_empty";
+
+  private Models() {}
+
+  /**
+   * Builds dim_* and fact_* from the clean views, with {@code previousDimNurse} (the last run's
+   * dim_nurse, or null on the first run) as the SCD2 state.
+   */
+  public static Map<String, Dataset<Row>> buildModel(SparkSession spark, SqlParams params,
+      Dataset<Row> previousDimNurse) {
+    Dataset<Row> previous = previousDimNurse != null ? previousDimNurse
+        : SqlModel.load(EMPTY_PREVIOUS_DIM_NURSE).apply(spark, params);
+    previous.createOrReplaceTempView(PREVIOUS_DIM_NURSE);
+    return run(spark, params, MODEL);
+  }
+
+  /** Builds the model with the {@code prev_dim_nurse} view already registered (empty when absent). */
+  public static Map<String, Dataset<Row>> buildModel(SparkSession spark, SqlParams params) {
+    Dataset<Row> previous = spark.catalog().tableExists(PREVIOUS_DIM_NURSE) ? spark.table(PREVIOUS_DIM_NURSE) : null;
+    return buildModel(spark, params, previous);
+  }
+
+  /** Builds the KPI marts from the model's views. */
+  public static Map<String, Dataset<Row>> buildKpis(SparkSession spark, SqlParams params) {
+    return run(spark, params, KPIS);
+  }
+
+  /** Builds the feature sets as of {@code params.asOfDate()} from the clean and model views. */
+  public static Map<String, Dataset<Row>> buildFeatures(SparkSession spark, SqlParams params) {
+    return run(spark, params, FEATURES);
+  }
+
+  /** Builds the feature sets as of {@code asOf}, the local day in {@code zone}. */
+  public static Map<String, Dataset<Row>> buildFeatures(SparkSession spark, LocalDate asOf, ZoneId zone) {
+    return buildFeatures(spark, new SqlParams(asOf, zone, "features-" + asOf));
+  }
+
+  /** Runs the models in order, registering each output as a temp view of its name. */
+  public static Map<String, Dataset<Row>> run(SparkSession spark, SqlParams params, List<String> models) {
+    Map<String, Dataset<Row>> out = new LinkedHashMap<>();
+    for (String path : models) {
+      SqlModel model = SqlModel.load(path);
+      Dataset<Row> df = model.apply(spark, params);
+      df.createOrReplaceTempView(model.name());
+      if (!model.name().startsWith("int_")) {
+        out.put(model.name(), df);
+      }
+    }
+    return out;
+  }
+}

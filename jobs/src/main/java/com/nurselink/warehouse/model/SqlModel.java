@@ -1,0 +1,146 @@
+package com.nurselink.warehouse.model;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * One SQL model: a file {@code sql/<path>.sql} on the classpath holding exactly one SELECT, with
+ * {@code ${name}} placeholders for the run parameters ({@link #PARAMETERS}). The same text runs on
+ * Spark SQL and on DuckDB (with {@code sql/duckdb/compat.sql} loaded).
+ *
+ * <p>Rendering refuses, with a message naming the file: a placeholder that is not a known
+ * parameter, a known parameter the caller did not set, more than one statement, and anything but
+ * a query ({@code WITH} or {@code SELECT}).
+ */
+public final class SqlModel {
+  /** The parameters a model may use (see {@link SqlParams}). */
+  public static final Set<String> PARAMETERS = Set.of("as_of_date", "cutoff_utc", "business_zone", "run_id");
+
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
+
+  private final String resource;
+  private final String text;
+
+  private SqlModel(String resource, String text) {
+    this.resource = resource;
+    this.text = text;
+  }
+
+  /**
+   * Loads {@code sql/<path>} from the classpath; {@code path} is relative to {@code sql/}, with
+   * or without the {@code .sql} suffix (e.g. {@code model/fact_mission}).
+   */
+  public static SqlModel load(String path) {
+    String resource = "sql/" + (path.endsWith(".sql") ? path : path + ".sql");
+    return new SqlModel(resource, readResource(resource));
+  }
+
+  /** The text of a classpath resource, UTF-8. */
+  static String readResource(String resource) {
+    ClassLoader cl = Thread.currentThread().getContextClassLoader();
+    try (InputStream in = (cl != null ? cl : SqlModel.class.getClassLoader()).getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalArgumentException("SQL file not found on the classpath: " + resource);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + resource, e);
+    }
+  }
+
+  /** The model's name: its file name without {@code .sql} (the name of its output view). */
+  public String name() {
+    String base = resource.substring(resource.lastIndexOf('/') + 1);
+    return base.substring(0, base.length() - ".sql".length());
+  }
+
+  /** The classpath resource, e.g. {@code sql/model/fact_mission.sql}. */
+  public String resource() {
+    return resource;
+  }
+
+  /** The placeholders the file uses. */
+  public Set<String> placeholders() {
+    Set<String> names = new TreeSet<>();
+    Matcher m = PLACEHOLDER.matcher(text);
+    while (m.find()) {
+      names.add(m.group(1));
+    }
+    return names;
+  }
+
+  /**
+   * The query with every placeholder replaced by its literal from {@code params} (extra entries
+   * are ignored) and a trailing semicolon removed.
+   *
+   * @throws IllegalArgumentException on an unknown or unset placeholder, several statements, or a
+   *     file that is not a query
+   */
+  public String render(Map<String, String> params) {
+    for (String name : placeholders()) {
+      if (!PARAMETERS.contains(name)) {
+        throw new IllegalArgumentException(resource + ": unknown parameter ${" + name + "} (known: "
+            + new TreeSet<>(PARAMETERS) + ")");
+      }
+      if (params.get(name) == null) {
+        throw new IllegalArgumentException(resource + ": parameter ${" + name + "} is not set");
+      }
+    }
+    Matcher m = PLACEHOLDER.matcher(text);
+    StringBuilder sb = new StringBuilder();
+    while (m.find()) {
+      m.appendReplacement(sb, Matcher.quoteReplacement(params.get(m.group(1))));
+    }
+    m.appendTail(sb);
+    String sql = stripTrailingSemicolon(sb.toString());
+    String code = SqlText.code(sql).strip();
+    if (code.isEmpty()) {
+      throw new IllegalArgumentException(resource + ": no statement");
+    }
+    if (code.indexOf(';') >= 0) {
+      throw new IllegalArgumentException(resource + ": more than one statement");
+    }
+    String first = code.split("\\s+", 2)[0].toLowerCase(java.util.Locale.ROOT);
+    if (!first.equals("with") && !first.equals("select") && !first.startsWith("(")) {
+      throw new IllegalArgumentException(resource + ": not a query (starts with '" + first + "')");
+    }
+    return sql;
+  }
+
+  /**
+   * Renders with {@code params} and runs the query on Spark (analysis is eager: a missing view or
+   * a bad column fails here).
+   *
+   * @throws IllegalStateException naming the file, when Spark rejects the query
+   */
+  public Dataset<Row> apply(SparkSession spark, SqlParams params) {
+    String sql = render(params.literals());
+    try {
+      return spark.sql(sql);
+    } catch (Exception e) { // Spark's AnalysisException is a checked exception thrown undeclared
+      throw new IllegalStateException(resource + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String stripTrailingSemicolon(String sql) {
+    String code = SqlText.code(sql);
+    int end = code.length();
+    while (end > 0 && Character.isWhitespace(code.charAt(end - 1))) {
+      end--;
+    }
+    if (end > 0 && code.charAt(end - 1) == ';') {
+      return sql.substring(0, end - 1) + sql.substring(end);
+    }
+    return sql;
+  }
+}

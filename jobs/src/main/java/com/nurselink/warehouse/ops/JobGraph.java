@@ -1,0 +1,62 @@
+package com.nurselink.warehouse.ops;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The jobs of the nightly pipeline and their dependencies. One job id everywhere: the CLI
+ * ({@code nurselink run --jobs}), the Airflow task id, the ledger's job column.
+ */
+public final class JobGraph {
+  /** A job and the jobs it needs, in topological order of declaration. */
+  public record Job(String id, List<String> upstream, String description) {}
+
+  private static final Map<String, Job> JOBS = new LinkedHashMap<>();
+
+  static {
+    add("extract", List.of(), "Snapshot the sources and extract the four tables to raw/ (PII pseudonymised).");
+    add("stage", List.of("extract"), "Parse, validate, quarantine with reason codes, deduplicate into clean/.");
+    add("model", List.of("stage"), "Build the star schema: dim_* and fact_* in warehouse/.");
+    add("kpis", List.of("model"), "Aggregate kpi_mission_daily/monthly, kpi_contract_monthly, kpi_headline.");
+    add("features", List.of("model"), "Build the point-in-time ML feature sets as of the logical date.");
+    add("load", List.of("kpis", "features"), "Load every gold table into the warehouse (DuckDB or PostgreSQL).");
+  }
+
+  private JobGraph() {}
+
+  private static void add(String id, List<String> upstream, String description) {
+    JOBS.put(id, new Job(id, upstream, description));
+  }
+
+  public static List<Job> jobs() {
+    return new ArrayList<>(JOBS.values());
+  }
+
+  public static List<String> ids() {
+    return new ArrayList<>(JOBS.keySet());
+  }
+
+  public static Job job(String id) {
+    return JOBS.get(id);
+  }
+
+  /** The graph as JSON: {@code {"jobs":[{"id":..,"upstream":[..],"description":..}]}}. */
+  public static String toJson() {
+    StringBuilder sb = new StringBuilder("{\"jobs\":[");
+    boolean first = true;
+    for (Job j : JOBS.values()) {
+      if (!first) {
+        sb.append(',');
+      }
+      first = false;
+      sb.append("{\"id\":\"").append(j.id()).append("\",\"upstream\":[");
+      for (int i = 0; i < j.upstream().size(); i++) {
+        sb.append(i > 0 ? "," : "").append('"').append(j.upstream().get(i)).append('"');
+      }
+      sb.append("],\"description\":\"").append(j.description().replace("\"", "\\\"")).append("\"}");
+    }
+    return sb.append("]}").toString();
+  }
+}

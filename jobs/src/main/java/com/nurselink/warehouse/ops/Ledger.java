@@ -1,0 +1,107 @@
+package com.nurselink.warehouse.ops;
+
+import com.nurselink.warehouse.util.Secrets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The run ledger {@code etl_runs}: one row per (run, job) with its logical date, times, status,
+ * row counts, source watermarks and error. Lives in the warehouse (DuckDB in dev, PostgreSQL in
+ * prod); the SQL here runs on both. A job's row is written as {@code running} when it starts, so a
+ * killed run leaves a trace, and updated when it ends.
+ */
+public final class Ledger {
+  /** A connection factory (the warehouse decides how to connect). */
+  @FunctionalInterface
+  public interface Connector {
+    Connection open() throws SQLException;
+  }
+
+  /** One ledger row. */
+  public record Entry(String runId, String job, LocalDate logicalDate, Instant startedAt, Instant endedAt,
+      String status, long rowsIn, long rowsOut, long rowsQuarantined, String watermarks, String error) {}
+
+  public static final String DDL = "CREATE TABLE IF NOT EXISTS etl_runs ("
+      + "run_id VARCHAR NOT NULL, job VARCHAR NOT NULL, logical_date DATE, started_at TIMESTAMP, "
+      + "ended_at TIMESTAMP, status VARCHAR NOT NULL, rows_in BIGINT, rows_out BIGINT, "
+      + "rows_quarantined BIGINT, watermarks VARCHAR, error VARCHAR, PRIMARY KEY (run_id, job))";
+
+  private final Connector connector;
+
+  public Ledger(Connector connector) {
+    this.connector = connector;
+  }
+
+  private Connection open() throws SQLException {
+    Connection c = connector.open();
+    try (Statement st = c.createStatement()) {
+      st.execute(DDL);
+    }
+    return c;
+  }
+
+  public void started(String runId, String job, LocalDate date, Instant at) {
+    try (Connection c = open();
+        PreparedStatement ps = c.prepareStatement("INSERT INTO etl_runs (run_id, job, logical_date, started_at, "
+            + "status) VALUES (?, ?, ?, ?, 'running')")) {
+      ps.setString(1, runId);
+      ps.setString(2, job);
+      ps.setObject(3, date);
+      ps.setTimestamp(4, Timestamp.from(at));
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot write the run ledger: " + Secrets.maskText(e.getMessage()), e);
+    }
+  }
+
+  public void finished(String runId, String job, Instant at, String status, long in, long out, long quarantined,
+      String watermarks, String error) {
+    try (Connection c = open();
+        PreparedStatement ps = c.prepareStatement("UPDATE etl_runs SET ended_at = ?, status = ?, rows_in = ?, "
+            + "rows_out = ?, rows_quarantined = ?, watermarks = ?, error = ? WHERE run_id = ? AND job = ?")) {
+      ps.setTimestamp(1, Timestamp.from(at));
+      ps.setString(2, status);
+      ps.setLong(3, in);
+      ps.setLong(4, out);
+      ps.setLong(5, quarantined);
+      ps.setString(6, watermarks);
+      ps.setString(7, error == null ? null : Secrets.maskText(error));
+      ps.setString(8, runId);
+      ps.setString(9, job);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot write the run ledger: " + Secrets.maskText(e.getMessage()), e);
+    }
+  }
+
+  /** The last {@code n} rows, newest first. */
+  public List<Entry> last(int n) {
+    List<Entry> out = new ArrayList<>();
+    try (Connection c = open();
+        PreparedStatement ps = c.prepareStatement("SELECT run_id, job, logical_date, started_at, ended_at, status, "
+            + "rows_in, rows_out, rows_quarantined, watermarks, error FROM etl_runs "
+            + "ORDER BY started_at DESC, run_id DESC LIMIT ?")) {
+      ps.setInt(1, n);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Timestamp s = rs.getTimestamp(4);
+          Timestamp e = rs.getTimestamp(5);
+          out.add(new Entry(rs.getString(1), rs.getString(2), rs.getObject(3, LocalDate.class),
+              s == null ? null : s.toInstant(), e == null ? null : e.toInstant(), rs.getString(6), rs.getLong(7),
+              rs.getLong(8), rs.getLong(9), rs.getString(10), rs.getString(11)));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the run ledger: " + Secrets.maskText(e.getMessage()), e);
+    }
+    return out;
+  }
+}

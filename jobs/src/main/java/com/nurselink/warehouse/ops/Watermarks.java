@@ -1,0 +1,126 @@
+package com.nurselink.warehouse.ops;
+
+import com.nurselink.warehouse.util.Secrets;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Source watermarks (the highest {@code updated_at} extracted per source table). The extract job
+ * notes them as pending in the lake ({@code _state/pending_watermarks.json}); the load job commits
+ * them to the warehouse table {@code etl_watermarks} only after the warehouse load has committed.
+ * A run that dies in between re-reads from the previous committed watermark: nothing is lost.
+ */
+public final class Watermarks {
+  public static final String DDL = "CREATE TABLE IF NOT EXISTS etl_watermarks (source_table VARCHAR PRIMARY KEY, "
+      + "watermark VARCHAR NOT NULL, run_id VARCHAR, committed_at TIMESTAMP)";
+
+  private final Ledger.Connector connector;
+  private final Path lakeRoot;
+
+  public Watermarks(Ledger.Connector connector, Path lakeRoot) {
+    this.connector = connector;
+    this.lakeRoot = lakeRoot;
+  }
+
+  private Path pendingFile() {
+    return lakeRoot.resolve("_state").resolve("pending_watermarks.json");
+  }
+
+  /** Committed watermarks by logical table (ISO-8601 UTC instants). */
+  public Map<String, String> committed() {
+    Map<String, String> m = new TreeMap<>();
+    try (Connection c = connector.open(); Statement st = c.createStatement()) {
+      st.execute(DDL);
+      try (ResultSet rs = st.executeQuery("SELECT source_table, watermark FROM etl_watermarks")) {
+        while (rs.next()) {
+          m.put(rs.getString(1), rs.getString(2));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read watermarks: " + Secrets.maskText(e.getMessage()), e);
+    }
+    return m;
+  }
+
+  /** Writes the pending watermarks of this extract (atomically replaces the file). */
+  public void setPending(Map<String, String> pending) {
+    StringBuilder sb = new StringBuilder("{");
+    pending.forEach((k, v) -> {
+      if (v != null) {
+        sb.append(sb.length() > 1 ? "," : "").append('"').append(k).append("\":\"").append(v).append('"');
+      }
+    });
+    sb.append("}\n");
+    try {
+      Files.createDirectories(pendingFile().getParent());
+      Path tmp = pendingFile().resolveSibling(".pending_watermarks.json.tmp");
+      Files.writeString(tmp, sb.toString());
+      Files.move(tmp, pendingFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing " + pendingFile(), e);
+    }
+  }
+
+  public Map<String, String> pending() {
+    Map<String, String> m = new LinkedHashMap<>();
+    try {
+      if (!Files.exists(pendingFile())) {
+        return m;
+      }
+      String s = Files.readString(pendingFile()).strip();
+      s = s.substring(1, s.length() - 1).strip();
+      if (s.isEmpty()) {
+        return m;
+      }
+      for (String pair : s.split(",")) {
+        String[] kv = pair.split("\":\"");
+        m.put(kv[0].replace("\"", "").strip(), kv[1].replace("\"", "").strip());
+      }
+      return m;
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + pendingFile(), e);
+    }
+  }
+
+  /** Commits the pending watermarks (after the warehouse load committed); returns them. */
+  public Map<String, String> commitPending(String runId) {
+    Map<String, String> p = pending();
+    if (p.isEmpty()) {
+      return p;
+    }
+    try (Connection c = connector.open(); Statement st = c.createStatement()) {
+      st.execute(DDL);
+      c.setAutoCommit(false);
+      for (Map.Entry<String, String> e : p.entrySet()) {
+        try (PreparedStatement del = c.prepareStatement("DELETE FROM etl_watermarks WHERE source_table = ?");
+            PreparedStatement ins = c.prepareStatement("INSERT INTO etl_watermarks (source_table, watermark, run_id, "
+                + "committed_at) VALUES (?, ?, ?, CURRENT_TIMESTAMP)")) {
+          del.setString(1, e.getKey());
+          del.executeUpdate();
+          ins.setString(1, e.getKey());
+          ins.setString(2, e.getValue());
+          ins.setString(3, runId);
+          ins.executeUpdate();
+        }
+      }
+      c.commit();
+      Files.deleteIfExists(pendingFile());
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot commit watermarks: " + Secrets.maskText(e.getMessage()), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return p;
+  }
+}

@@ -1,0 +1,178 @@
+package com.nurselink.warehouse.pipeline;
+
+import com.nurselink.warehouse.ops.Alerts;
+import com.nurselink.warehouse.ops.JobGraph;
+import com.nurselink.warehouse.ops.Ledger;
+import com.nurselink.warehouse.util.Secrets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Runs jobs of the nightly pipeline in the order of the job graph, recording each in the run
+ * ledger. A failing job stops the run: its ledger row says why, the jobs after it do not run, and
+ * everything published before stays as it was.
+ */
+public final class Pipeline {
+  private static final Map<String, Supplier<PipelineJob>> JOBS = new LinkedHashMap<>();
+
+  static {
+    JOBS.put("extract", ExtractJob::new);
+    JOBS.put("stage", StageJob::new);
+    JOBS.put("model", ModelJob::new);
+    JOBS.put("kpis", KpisJob::new);
+    JOBS.put("features", FeaturesJob::new);
+    JOBS.put("load", LoadJob::new);
+  }
+
+  /** One job's outcome in a run. */
+  public record Outcome(String job, String status, JobResult result, double seconds, String error) {}
+
+  private Pipeline() {}
+
+  /** Job ids in graph order; {@code requested} null or empty means all. Unknown ids are refused. */
+  public static List<String> plan(List<String> requested) {
+    List<String> all = JobGraph.ids();
+    if (requested == null || requested.isEmpty()) {
+      return all;
+    }
+    for (String r : requested) {
+      if (!all.contains(r)) {
+        throw new com.nurselink.warehouse.config.ConfigException("--jobs: unknown job '" + Secrets.clip(r)
+            + "' (jobs: " + String.join(", ", all) + ")");
+      }
+    }
+    List<String> out = new ArrayList<>();
+    for (String id : all) {
+      if (requested.contains(id)) {
+        out.add(id);
+      }
+    }
+    return out;
+  }
+
+  /** Runs the jobs without alerts. */
+  public static List<Outcome> run(RunContext ctx, List<String> jobs, Ledger ledger) {
+    return run(ctx, jobs, ledger, null, null);
+  }
+
+  /**
+   * Runs the jobs; returns the outcomes (the last one failed when the run failed). With
+   * {@code alerts}, sends one alert for a failed job, a job over its time budget, a table whose
+   * quarantine rate is over the threshold, and headline KPIs that moved beyond the bound versus
+   * the previous date's headline. An alert that cannot be delivered never fails the run.
+   */
+  public static List<Outcome> run(RunContext ctx, List<String> jobs, Ledger ledger, Alerts alerts,
+      Alerts.Rules rules) {
+    List<Outcome> outcomes = new ArrayList<>();
+    ctx.lake().sweepStaging(ctx.runId());
+    for (String id : jobs) {
+      PipelineJob job = JOBS.get(id).get();
+      Instant start = Instant.now();
+      if (ledger != null) {
+        ledger.started(ctx.runId(), id, ctx.date(), start);
+      }
+      long t0 = System.nanoTime();
+      try {
+        JobResult r = job.run(ctx);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        if (ledger != null) {
+          ledger.finished(ctx.runId(), id, Instant.now(), "success", r.rowsIn(), r.rowsOut(), r.rowsQuarantined(),
+              json(r.watermarks()), null);
+        }
+        outcomes.add(new Outcome(id, "success", r, secs, null));
+        if (alerts != null) {
+          List<String> messages = new ArrayList<>();
+          rules.overBudget(id, ctx.date(), java.time.Duration.ofMillis((long) (secs * 1000))).ifPresent(messages::add);
+          r.perTable().forEach((t, c) -> rules.quarantine(t, ctx.date(), c[0], c[1]).ifPresent(messages::add));
+          if (id.equals("kpis")) {
+            messages.addAll(kpiMoves(ctx, rules));
+          }
+          alerts.sendAll(messages);
+        }
+        ctx.progress().info(id, String.format(Locale.ROOT, "done: in %,d  out %,d  quarantined %,d  (%.1f s, %,.0f rows/s)",
+            r.rowsIn(), r.rowsOut(), r.rowsQuarantined(), secs, secs > 0 ? r.rowsIn() / secs : 0.0));
+      } catch (Exception | Error e) {
+        double secs = (System.nanoTime() - t0) / 1e9;
+        String msg = Secrets.maskText(oneLine(e));
+        if (ledger != null) {
+          try {
+            ledger.finished(ctx.runId(), id, Instant.now(), "failed", 0, 0, 0, null, msg);
+          } catch (RuntimeException ledgerDown) {
+            ctx.progress().info(id, "could not record the failure in the ledger: " + oneLine(ledgerDown));
+          }
+        }
+        outcomes.add(new Outcome(id, "failed", null, secs, msg));
+        if (alerts != null) {
+          alerts.send(rules.jobFailed(id, ctx.date(), msg));
+        }
+        break;
+      } finally {
+        ctx.lake().sweepStaging("");
+      }
+    }
+    return outcomes;
+  }
+
+  /** Headline KPIs of D versus the latest earlier date in the lake. */
+  static List<String> kpiMoves(RunContext ctx, Alerts.Rules rules) {
+    var lake = ctx.lake();
+    List<String> parts = lake.partitions("warehouse", "kpi_headline");
+    String current = "as_of_date=" + ctx.date();
+    String previous = null;
+    for (String p : parts) {
+      if (p.compareTo(current) < 0) {
+        previous = p;
+      }
+    }
+    if (previous == null || !parts.contains(current)) {
+      return List.of();
+    }
+    return rules.kpiMoves(ctx.date(), headline(ctx, previous), headline(ctx, current));
+  }
+
+  private static Map<String, Number> headline(RunContext ctx, String partition) {
+    var rows = ctx.spark().read().parquet(ctx.lake().table("warehouse", "kpi_headline").resolve(partition).toString())
+        .collectAsList();
+    Map<String, Number> m = new LinkedHashMap<>();
+    if (rows.isEmpty()) {
+      return m;
+    }
+    var row = rows.get(0);
+    for (String k : Alerts.HEADLINE_KPIS) {
+      int i = java.util.Arrays.asList(row.schema().fieldNames()).indexOf(k);
+      if (i >= 0 && !row.isNullAt(i)) {
+        m.put(k, (Number) row.get(i));
+      }
+    }
+    return m;
+  }
+
+  /** The error as one line: message and root cause. */
+  public static String oneLine(Throwable e) {
+    String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    if (root != e && root.getMessage() != null && !msg.contains(root.getMessage())) {
+      msg = msg + ": " + root.getMessage();
+    }
+    String first = msg.lines().findFirst().orElse(msg);
+    return first.length() > 500 ? first.substring(0, 500) + "..." : first;
+  }
+
+  static String json(Map<String, String> m) {
+    if (m == null || m.isEmpty()) {
+      return null;
+    }
+    StringBuilder sb = new StringBuilder("{");
+    m.forEach((k, v) -> sb.append(sb.length() > 1 ? "," : "").append('"').append(k).append("\":")
+        .append(v == null ? "null" : "\"" + v.replace("\"", "\\\"") + "\""));
+    return sb.append('}').toString();
+  }
+}

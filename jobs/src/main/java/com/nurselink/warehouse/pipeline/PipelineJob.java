@@ -1,0 +1,9 @@
+package com.nurselink.warehouse.pipeline;
+
+/** One job of the nightly pipeline: reads its inputs from the lake or the sources, writes its outputs. */
+public interface PipelineJob {
+  /** The job id (as in {@link com.nurselink.warehouse.ops.JobGraph}). */
+  String id();
+
+  JobResult run(RunContext ctx) throws Exception;
+}

@@ -1,0 +1,233 @@
+package com.nurselink.warehouse.sink;
+
+import com.nurselink.warehouse.lake.Lake;
+import com.nurselink.warehouse.ops.Ledger;
+import com.nurselink.warehouse.util.Secrets;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+
+/**
+ * The production warehouse: PostgreSQL. The schema comes from the versioned DDL in
+ * {@code sql/warehouse/} ({@link SchemaMigrator}). A load copies each gold table partition by
+ * partition: in one transaction the partition's rows are deleted and the new ones COPYed in, so a
+ * concurrent reader (MVCC) sees the old partition or the new, never half. Partitions whose lake
+ * fingerprint did not change since the last load are skipped. {@code fact_contract} is declaratively
+ * partitioned by month (LIST on {@code start_month}); its partitions are created on demand.
+ */
+public final class PostgresWarehouse {
+  private final String url;
+
+  public PostgresWarehouse(String url) {
+    if (url == null || !url.startsWith("jdbc:postgresql:")) {
+      throw new com.nurselink.warehouse.config.ConfigException(
+          "warehouse.url must be a jdbc:postgresql:// URL (set NURSELINK_WAREHOUSE_URL)");
+    }
+    this.url = url;
+  }
+
+  public String display() {
+    return Secrets.maskUrl(url);
+  }
+
+  public Connection open() throws SQLException {
+    try {
+      return DriverManager.getConnection(url);
+    } catch (SQLException e) {
+      throw new SQLException("cannot connect to the warehouse " + display() + ": "
+          + Secrets.maskText(e.getMessage()), e.getSQLState(), e);
+    }
+  }
+
+  public Ledger ledger() {
+    return new Ledger(this::open);
+  }
+
+  /** Applies pending DDL versions; returns them. */
+  public List<Integer> migrate() throws SQLException {
+    try (Connection c = open()) {
+      return SchemaMigrator.migrate(c);
+    }
+  }
+
+  /** Loads the gold tables from the lake; returns rows copied per table (unchanged partitions skipped). */
+  public Map<String, Long> load(SparkSession spark, Lake lake, List<GoldTables.Gold> tables) throws SQLException {
+    migrate();
+    Map<String, Long> counts = new LinkedHashMap<>();
+    try (Connection c = open()) {
+      c.setAutoCommit(false);
+      Map<String, String> loaded = loadedFingerprints(c);
+      for (GoldTables.Gold g : tables) {
+        if (!lake.exists(g.layer(), g.name())) {
+          continue;
+        }
+        List<String> cols = columnsOf(c, g.name());
+        long n = 0;
+        if (!g.partitioned()) {
+          String fp = fingerprintOfTable(lake.table(g.layer(), g.name()));
+          if (fp != null && fp.equals(loaded.get(g.name() + "/"))) {
+            continue;
+          }
+          Dataset<Row> df = spark.read().parquet(lake.table(g.layer(), g.name()).toString());
+          try (Statement st = c.createStatement()) {
+            st.execute("DELETE FROM " + g.name());
+          }
+          n += PgCopy.copy(c, g.name(), cols, select(df, cols).toLocalIterator());
+          recordFingerprint(c, g.name(), "", fp);
+          c.commit();
+        } else {
+          List<String> parts = lake.partitions(g.layer(), g.name());
+          for (String part : parts) {
+            String fp = fingerprintOf(lake.table(g.layer(), g.name()).resolve(part));
+            if (fp != null && fp.equals(loaded.get(g.name() + "/" + part))) {
+              continue;
+            }
+            String value = part.substring(part.indexOf('=') + 1);
+            if (g.name().equals("fact_contract")) {
+              ensureContractPartition(c, value);
+            }
+            Dataset<Row> df = spark.read().parquet(lake.table(g.layer(), g.name()).resolve(part).toString())
+                .withColumn(g.partitionColumn(), functions.lit(value));
+            deletePartition(c, g, value);
+            n += PgCopy.copy(c, g.name(), cols, select(df, cols).toLocalIterator());
+            recordFingerprint(c, g.name(), part, fp);
+            c.commit();
+          }
+          // partitions gone from the lake
+          for (Map.Entry<String, String> e : loaded.entrySet()) {
+            String key = e.getKey();
+            if (key.startsWith(g.name() + "/") && key.length() > g.name().length() + 1) {
+              String part = key.substring(g.name().length() + 1);
+              if (!parts.contains(part)) {
+                deletePartition(c, g, part.substring(part.indexOf('=') + 1));
+                try (PreparedStatement del = c.prepareStatement(
+                    "DELETE FROM warehouse_loaded_partitions WHERE table_name = ? AND partition = ?")) {
+                  del.setString(1, g.name());
+                  del.setString(2, part);
+                  del.executeUpdate();
+                }
+                c.commit();
+              }
+            }
+          }
+        }
+        counts.put(g.name(), n);
+      }
+    } catch (SQLException e) {
+      throw new SQLException("loading the PostgreSQL warehouse " + display() + ": "
+          + Secrets.maskText(e.getMessage()), e.getSQLState(), e);
+    }
+    return counts;
+  }
+
+  private static Dataset<Row> select(Dataset<Row> df, List<String> cols) {
+    Map<String, String> byLower = new HashMap<>();
+    for (String c : df.columns()) {
+      byLower.put(c.toLowerCase(Locale.ROOT), c);
+    }
+    List<Column> sel = new ArrayList<>();
+    for (String c : cols) {
+      String src = byLower.get(c);
+      sel.add(src == null ? functions.lit(null).as(c) : functions.col(src));
+    }
+    return df.select(sel.toArray(new Column[0]));
+  }
+
+  /**
+   * Deletes the rows of one lake partition. The value is sent untyped so that PostgreSQL reads it
+   * as the column's type (date, text): the comparison can use the column's indexes and, for
+   * {@code fact_contract}, prunes to the one partition.
+   */
+  private static void deletePartition(Connection c, GoldTables.Gold g, String value) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + g.name() + " WHERE "
+        + g.partitionColumn() + " = ?")) {
+      ps.setObject(1, value, java.sql.Types.OTHER);
+      ps.executeUpdate();
+    }
+  }
+
+  private static void ensureContractPartition(Connection c, String month) throws SQLException {
+    if (!month.matches("\\d{4}-\\d{2}|unknown")) {
+      throw new SQLException("fact_contract: unexpected start_month '" + Secrets.clip(month) + "'");
+    }
+    String name = "fact_contract_" + month.replace('-', '_');
+    try (Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE IF NOT EXISTS " + name + " PARTITION OF fact_contract FOR VALUES IN ('" + month + "')");
+    }
+  }
+
+  static List<String> columnsOf(Connection c, String table) throws SQLException {
+    List<String> cols = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT column_name FROM information_schema.columns "
+        + "WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position")) {
+      ps.setString(1, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          cols.add(rs.getString(1));
+        }
+      }
+    }
+    if (cols.isEmpty()) {
+      throw new SQLException("warehouse table " + table + " does not exist (DDL in sql/warehouse/)");
+    }
+    return cols;
+  }
+
+  private static Map<String, String> loadedFingerprints(Connection c) throws SQLException {
+    Map<String, String> m = new HashMap<>();
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT table_name, partition, fingerprint FROM warehouse_loaded_partitions")) {
+      while (rs.next()) {
+        m.put(rs.getString(1) + "/" + rs.getString(2), rs.getString(3));
+      }
+    }
+    c.commit();
+    return m;
+  }
+
+  private static void recordFingerprint(Connection c, String table, String part, String fp) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO warehouse_loaded_partitions (table_name, partition, "
+        + "fingerprint, loaded_at) VALUES (?, ?, ?, now()) ON CONFLICT (table_name, partition) DO UPDATE SET "
+        + "fingerprint = EXCLUDED.fingerprint, loaded_at = now()")) {
+      ps.setString(1, table);
+      ps.setString(2, part);
+      ps.setString(3, fp == null ? "" : fp);
+      ps.executeUpdate();
+    }
+  }
+
+  private static String fingerprintOf(Path partitionDir) {
+    try {
+      Path f = partitionDir.resolve("_fingerprint");
+      return Files.exists(f) ? Files.readString(f).strip() : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** An unpartitioned table's version: the directory its link points to (one per publication). */
+  private static String fingerprintOfTable(Path tableLink) {
+    try {
+      return Files.isSymbolicLink(tableLink) ? Files.readSymbolicLink(tableLink).toString() : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package com.nurselink.warehouse.sink;
+
+import com.nurselink.warehouse.config.ConfigKey;
+import com.nurselink.warehouse.config.Settings;
+import com.nurselink.warehouse.ops.Ledger;
+import com.nurselink.warehouse.ops.Watermarks;
+import java.nio.file.Path;
+
+/** The warehouse of the configured environment: DuckDB file (dev) or PostgreSQL (staging, prod). */
+public final class Warehouses {
+  private Warehouses() {}
+
+  public static boolean isPostgres(Settings s) {
+    return s.get(ConfigKey.WAREHOUSE_TYPE).equals("postgres");
+  }
+
+  public static DuckDbWarehouse duckdb(Settings s) {
+    return new DuckDbWarehouse(Path.of(s.get(ConfigKey.WAREHOUSE_DUCKDB_PATH)));
+  }
+
+  public static PostgresWarehouse postgres(Settings s) {
+    return new PostgresWarehouse(s.get(ConfigKey.WAREHOUSE_URL));
+  }
+
+  public static Ledger.Connector connector(Settings s) {
+    if (isPostgres(s)) {
+      PostgresWarehouse pg = postgres(s);
+      return pg::open;
+    }
+    DuckDbWarehouse d = duckdb(s);
+    return d::open;
+  }
+
+  public static Ledger ledger(Settings s) {
+    return new Ledger(connector(s));
+  }
+
+  public static Watermarks watermarks(Settings s, Path lakeRoot) {
+    return new Watermarks(connector(s), lakeRoot);
+  }
+}

@@ -1,0 +1,233 @@
+package com.nurselink.warehouse.source;
+
+import static org.apache.spark.sql.functions.callUDF;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import com.nurselink.warehouse.staging.CleanSchema;
+import com.nurselink.warehouse.util.Pseudonyms;
+import com.nurselink.warehouse.util.Secrets;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Reads one logical table from a JDBC source as strings (parsing is the staging's job: SQLite's
+ * dynamic typing means a REAL column may hold text, an INTEGER an epoch in milliseconds, and a
+ * DATETIME column ISO text that a typed JDBC read would reject). Reads run in parallel ranges of
+ * the row id (SQLite rowid, or the PostgreSQL id), with a fetch size. Personal data (email, full
+ * name) is replaced by keyed pseudonyms here: it never leaves this stage.
+ */
+public final class Extractor {
+  /** Source columns the staging cannot do without; the others are read as NULL when absent. */
+  public static final Map<String, Set<String>> REQUIRED = Map.of(
+      "users", Set.of("id", "role"),
+      "missions", Set.of("id", "establishment_id", "location", "hourly_rate", "status", "start_at", "end_at",
+          "created_at"),
+      "mission_applications", Set.of("id", "mission_id", "nurse_id", "status", "applied_at"),
+      "contracts", Set.of("id", "mission_id", "nurse_id", "status", "start_date"));
+
+  private Extractor() {}
+
+  /** What a source table looks like compared with the contract. */
+  public record Drift(List<String> missingOptional, List<String> newColumns) {
+    public boolean any() {
+      return !missingOptional.isEmpty() || !newColumns.isEmpty();
+    }
+  }
+
+  /** Options of one read. */
+  public record Options(int partitions, int fetchSize, String driftPolicy, Pseudonyms pseudonyms) {}
+
+  /**
+   * The result: the raw dataset (raw schema of {@link CleanSchema}), the drift found, and for
+   * PostgreSQL sources the highest updated_at present before the read began (the next watermark;
+   * null for SQLite, whose mixed text timestamps cannot be compared in SQL).
+   */
+  public record Extracted(Dataset<Row> raw, Drift drift, String maxUpdatedAt) {}
+
+  private static final java.util.regex.Pattern ISO_INSTANT =
+      java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z");
+
+  /**
+   * Checks the source table against the contract, before anything is written. Missing required
+   * columns or a missing table always fail; new columns fail unless the policy is
+   * {@code ignore-new-columns}.
+   */
+  public static Drift checkSchema(Connection c, SourceTable src, String where, String driftPolicy)
+      throws SQLException {
+    List<String> physicalCols = columnsOf(c, src.physicalTable());
+    if (physicalCols.isEmpty()) {
+      throw new SourceException("table " + src.physicalTable() + " not found in " + where
+          + " (logical table " + src.logical() + ")");
+    }
+    Set<String> present = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    present.addAll(physicalCols);
+    List<String> missingRequired = new ArrayList<>();
+    List<String> missingOptional = new ArrayList<>();
+    Set<String> expectedPhysical = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    for (String logical : CleanSchema.SOURCE_COLUMNS.get(src.logical())) {
+      String phys = src.physical(logical);
+      expectedPhysical.add(phys);
+      if (!present.contains(phys)) {
+        (REQUIRED.get(src.logical()).contains(logical) ? missingRequired : missingOptional).add(phys);
+      }
+    }
+    if (!missingRequired.isEmpty()) {
+      throw new SourceException("schema drift in " + where + " table " + src.physicalTable()
+          + ": required column(s) missing: " + String.join(", ", missingRequired));
+    }
+    List<String> extra = new ArrayList<>();
+    for (String p : physicalCols) {
+      if (!expectedPhysical.contains(p)) {
+        extra.add(p);
+      }
+    }
+    if (!extra.isEmpty() && driftPolicy.equals("fail")) {
+      throw new SourceException("schema drift in " + where + " table " + src.physicalTable()
+          + ": new column(s) " + String.join(", ", extra)
+          + " (set extract.schema-drift=ignore-new-columns to accept)");
+    }
+    return new Drift(missingOptional, extra);
+  }
+
+  static List<String> columnsOf(Connection c, String table) throws SQLException {
+    String schema = null;
+    String name = table;
+    if (table.contains(".")) {
+      schema = table.substring(0, table.indexOf('.'));
+      name = table.substring(table.indexOf('.') + 1);
+    }
+    List<String> cols = new ArrayList<>();
+    DatabaseMetaData md = c.getMetaData();
+    boolean pg = md.getURL() != null && md.getURL().startsWith("jdbc:postgresql:");
+    String[] candidates = pg ? new String[] {name, name.toLowerCase(Locale.ROOT)} : new String[] {name};
+    for (String n : candidates) {
+      try (ResultSet rs = md.getColumns(null, schema, n, null)) {
+        while (rs.next()) {
+          cols.add(rs.getString("COLUMN_NAME"));
+        }
+      }
+      if (!cols.isEmpty()) {
+        break;
+      }
+    }
+    return cols;
+  }
+
+  /**
+   * Builds the raw dataset of {@code src} read through {@code jdbcUrl} (a SQLite snapshot or the
+   * PostgreSQL source). {@code where} names the source in messages (masked).
+   */
+  public static Extracted read(SparkSession spark, SourceTable src, String jdbcUrl, String where,
+      Options opt) {
+    return read(spark, src, jdbcUrl, where, opt, null, 0);
+  }
+
+  /**
+   * As {@link #read(SparkSession, SourceTable, String, String, Options)}; with {@code sinceIso} (a
+   * PostgreSQL source and a committed watermark) only rows with
+   * {@code updated_at >= since - overlapSeconds} are read.
+   */
+  public static Extracted read(SparkSession spark, SourceTable src, String jdbcUrl, String where,
+      Options opt, String sinceIso, int overlapSeconds) {
+    Drift drift;
+    long lo;
+    long hi;
+    boolean sqlite = jdbcUrl.startsWith("jdbc:sqlite:");
+    String keyExpr = sqlite ? "rowid" : "CAST(" + SourceTable.quote(src.physical("id")) + " AS BIGINT)";
+    String updated = SourceTable.quote(src.physical("updated_at"));
+    String maxUpdated = null;
+    String filter = "";
+    try (Connection c = DriverManager.getConnection(jdbcUrl)) {
+      drift = checkSchema(c, src, where, opt.driftPolicy());
+      boolean hasUpdated = !drift.missingOptional().contains(src.physical("updated_at"));
+      if (!sqlite && hasUpdated) {
+        try (Statement st = c.createStatement();
+            ResultSet rs = st.executeQuery("SELECT to_char(max(" + updated + ") AT TIME ZONE 'UTC', "
+                + "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM " + SourceTable.quote(src.physicalTable()))) {
+          rs.next();
+          maxUpdated = rs.getString(1);
+        }
+        if (sinceIso != null) {
+          if (!ISO_INSTANT.matcher(sinceIso).matches()) {
+            throw new SourceException("bad watermark '" + Secrets.clip(sinceIso) + "' for " + src.logical());
+          }
+          filter = " WHERE " + updated + " >= TIMESTAMPTZ '" + sinceIso + "' - INTERVAL '" + overlapSeconds
+              + " seconds'";
+        }
+      }
+      try (Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("SELECT min(" + keyExpr + "), max(" + keyExpr + ") FROM "
+              + SourceTable.quote(src.physicalTable()))) {
+        rs.next();
+        lo = rs.getLong(1);
+        hi = rs.getLong(2);
+      }
+    } catch (SQLException e) {
+      throw new SourceException("cannot read " + where + " table " + src.physicalTable() + ": "
+          + Secrets.maskText(SqliteSnapshots.sqliteReason(e)), e);
+    }
+    Set<String> missing = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    missing.addAll(drift.missingOptional());
+    StringBuilder select = new StringBuilder("SELECT ");
+    StringBuilder customSchema = new StringBuilder();
+    for (String logical : CleanSchema.SOURCE_COLUMNS.get(src.logical())) {
+      String phys = src.physical(logical);
+      String expr = missing.contains(phys) ? "CAST(NULL AS TEXT)"
+          : "CAST(" + SourceTable.quote(phys) + " AS TEXT)";
+      select.append(expr).append(" AS ").append(SourceTable.quote(logical)).append(", ");
+      customSchema.append(logical).append(" STRING, ");
+    }
+    select.append(sqlite ? "rowid" : "CAST(NULL AS BIGINT)").append(" AS _row, ")
+        .append(keyExpr).append(" AS _pk FROM ").append(SourceTable.quote(src.physicalTable())).append(filter);
+    customSchema.append("_row BIGINT, _pk BIGINT");
+    DataFrameReader reader = spark.read().format("jdbc")
+        .option("url", jdbcUrl)
+        .option("dbtable", "(" + select + ") src")
+        .option("fetchsize", String.valueOf(opt.fetchSize()))
+        .option("customSchema", customSchema.toString());
+    if (sqlite) {
+      reader = reader.option("driver", "org.sqlite.JDBC");
+    } else if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+      // timestamptz as text in UTC ('2026-06-30 08:00:00+00'), whatever the server's or the JVM's
+      // time zone: no historical offsets with seconds, the same text on every executor
+      reader = reader.option("driver", "org.postgresql.Driver")
+          .option("sessionInitStatement", "SET TIME ZONE 'UTC'");
+    }
+    if (hi > lo && opt.partitions() > 1) {
+      reader = reader.option("partitionColumn", "_pk").option("lowerBound", String.valueOf(lo))
+          .option("upperBound", String.valueOf(hi + 1)).option("numPartitions", String.valueOf(opt.partitions()));
+    }
+    Dataset<Row> df = reader.load();
+    UDF1<String, String> pseudo = opt.pseudonyms()::of;
+    String udfName = "nl_pseudonym";
+    spark.udf().register(udfName, pseudo, DataTypes.StringType);
+    List<Column> out = new ArrayList<>();
+    for (String c : CleanSchema.rawColumns(src.logical())) {
+      switch (c) {
+        case "email_hmac" -> out.add(callUDF(udfName, col("email")).as(c));
+        case "full_name_hmac" -> out.add(callUDF(udfName, col("full_name")).as(c));
+        case "_source" -> out.add(lit(where).as(c));
+        default -> out.add(col(c));
+      }
+    }
+    return new Extracted(df.select(out.toArray(new Column[0])), drift, maxUpdated);
+  }
+}

@@ -1,0 +1,95 @@
+package com.nurselink.warehouse.source;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
+
+/**
+ * Consistent snapshots of SQLite sources, taken with SQLite's online backup while the app may be
+ * writing, kept for a retention period (the ops backup policy), pruned by the run.
+ */
+public final class SqliteSnapshots {
+  private SqliteSnapshots() {}
+
+  /** Copies {@code source} into {@code dir} as {@code <name>-<runId>.db} and returns that file. */
+  public static Path take(Path source, Path dir, String runId, String table) {
+    return take(source, dir, runId, table, 10_000);
+  }
+
+  /**
+   * As {@link #take(Path, Path, String, String)}, waiting at most {@code busyTimeoutMillis} for a
+   * writer's lock (then the snapshot fails with "database is locked by a writer").
+   */
+  public static Path take(Path source, Path dir, String runId, String table, int busyTimeoutMillis) {
+    if (!Files.exists(source)) {
+      throw new SourceException("source file not found: " + source + " (table " + table + ")");
+    }
+    if (!Files.isRegularFile(source) || !Files.isReadable(source)) {
+      throw new SourceException("source file not readable: " + source + " (table " + table + ")");
+    }
+    String name = source.getFileName().toString().replaceAll("\\.(db|sqlite3?)$", "");
+    Path target = dir.resolve(name + "-" + runId + ".db").toAbsolutePath();
+    try {
+      Files.createDirectories(dir);
+      if (Files.exists(target)) {
+        return target; // already taken in this run (several tables from one file)
+      }
+      Path partial = dir.resolve("." + name + "-" + runId + ".db.partial");
+      Files.deleteIfExists(partial);
+      Properties p = new Properties();
+      p.setProperty("open_mode", "1"); // read-only
+      p.setProperty("busy_timeout", String.valueOf(busyTimeoutMillis));
+      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + source.toAbsolutePath(), p);
+          Statement st = c.createStatement()) {
+        st.executeUpdate("backup to '" + partial.toAbsolutePath().toString().replace("'", "''") + "'");
+      }
+      Files.move(partial, target);
+      return target;
+    } catch (SQLException e) {
+      throw new SourceException("cannot snapshot " + source + " (table " + table + "): " + sqliteReason(e), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("snapshot of " + source + " into " + dir, e);
+    }
+  }
+
+  public static String sqliteReason(SQLException e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (m.contains("SQLITE_BUSY") || m.contains("locked")) {
+      return "database is locked by a writer";
+    }
+    if (m.contains("SQLITE_NOTADB") || m.contains("not a database") || m.contains("malformed")
+        || m.contains("SQLITE_CORRUPT")) {
+      return "not a valid SQLite database (corrupt or truncated)";
+    }
+    return m.replace('\n', ' ');
+  }
+
+  /** Deletes snapshots older than {@code retentionDays}; returns how many were removed. */
+  public static int prune(Path dir, int retentionDays, Instant now) {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    Instant limit = now.minus(Duration.ofDays(retentionDays));
+    int n = 0;
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.db")) {
+      for (Path p : ds) {
+        if (Files.getLastModifiedTime(p).toInstant().isBefore(limit)) {
+          Files.delete(p);
+          n++;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("pruning snapshots in " + dir, e);
+    }
+    return n;
+  }
+}

@@ -1,0 +1,52 @@
+package com.nurselink.warehouse.util;
+
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.spark.sql.SparkSession;
+
+/** Builds the Spark session of the jobs: UTC session time zone, micros Parquet timestamps, quiet logs. */
+public final class Sparks {
+  private Sparks() {}
+
+  /**
+   * The session for the jobs. When launched by spark-submit a master is already set and kept;
+   * otherwise {@code master} (e.g. {@code local[*]}) is used with the driver bound to loopback.
+   */
+  public static SparkSession session(String appName, String master, int shufflePartitions, boolean verbose) {
+    quietLogs(verbose);
+    SparkSession.Builder b = SparkSession.builder().appName(appName);
+    boolean submitted = System.getProperty("spark.master") != null;
+    if (!submitted) {
+      b.master(master)
+          .config("spark.driver.host", "127.0.0.1")
+          .config("spark.driver.bindAddress", "127.0.0.1")
+          .config("spark.ui.enabled", "false")
+          // one process: every task is local, waiting for a better locality only delays it
+          .config("spark.locality.wait", "0s");
+    }
+    return b.config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
+        .config("spark.sql.shuffle.partitions", String.valueOf(shufflePartitions))
+        .config("spark.sql.adaptive.enabled", "true")
+        .config("spark.sql.sources.partitionOverwriteMode", "static")
+        .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
+        .config("spark.sql.parquet.compression.codec", "zstd")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.datetime.java8API.enabled", "true")
+        .config("spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs", "false")
+        .config("spark.hadoop.parquet.summary.metadata.level", "NONE")
+        .getOrCreate();
+  }
+
+  /** Spark, Hadoop and Parquet INFO logs off unless verbose. */
+  public static void quietLogs(boolean verbose) {
+    Level lvl = verbose ? Level.INFO : Level.WARN;
+    Configurator.setRootLevel(lvl);
+    if (!verbose) {
+      Configurator.setLevel("org.apache.spark", Level.ERROR);
+      Configurator.setLevel("org.apache.hadoop", Level.ERROR);
+      Configurator.setLevel("org.apache.parquet", Level.ERROR);
+      Configurator.setLevel("org.sparkproject", Level.ERROR);
+    }
+  }
+}

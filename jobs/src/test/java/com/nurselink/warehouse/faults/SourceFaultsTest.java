@@ -1,0 +1,256 @@
+package com.nurselink.warehouse.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.nurselink.warehouse.SparkTestBase;
+import com.nurselink.warehouse.cli.Main;
+import com.nurselink.warehouse.generate.Generator;
+import java.io.RandomAccessFile;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A source that is missing, unreadable, locked, corrupt, down or drifted: the run stops in extract
+ * with one error line naming the source (password masked) and exit 1, the ledger says failed, and
+ * what earlier runs published (lake and DuckDB) is exactly as it was. A lock or a refused
+ * connection is retried with backoff first.
+ */
+class SourceFaultsTest extends SparkTestBase {
+  private static final String DATE = "2026-03-10";
+  @TempDir static Path shared;
+  @TempDir Path dir;
+
+  private static Path good;
+  private static Path base;
+  private static Map<String, String> baseTree;
+  private static Map<String, List<String>> baseDuck;
+
+  /** A previous successful run (extract, stage and load) whose outputs every failure must leave alone. */
+  @BeforeAll
+  static void previousRun() throws Exception {
+    spark();
+    Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
+    good = shared.resolve("good.db");
+    Generator.create().missions(120).seed(7).dirty(true).writeSqlite(good);
+    base = shared.resolve("base");
+    Runs.Result r = Runs.inProcess(Runs.runArgs(base, good.toString(), DATE, "--jobs", "extract,stage,load"));
+    assertEquals(0, r.code(), r.all());
+    baseTree = Runs.lakeTree(base.resolve("lake"));
+    baseDuck = Runs.duckContent(base.resolve("wh.duckdb"));
+    assertTrue(baseDuck.containsKey("clean_missions"), baseDuck.keySet().toString());
+  }
+
+  @BeforeEach
+  void copyPreviousOutputs() throws Exception {
+    Runs.copyTree(base, dir.resolve("w"));
+  }
+
+  private Runs.Result run(String source, String... extra) {
+    return Runs.inProcess(Runs.runArgs(dir.resolve("w"), source, DATE, extra));
+  }
+
+  /** Exit 1, one error line containing {@code expected}, a failed extract in the ledger, outputs intact. */
+  private void assertFailedCleanly(Runs.Result r, String expected) throws Exception {
+    assertEquals(Main.EXIT_FAILED, r.code(), r.all());
+    List<String> errors = r.err().lines().filter(l -> l.startsWith("nurselink: error:")).toList();
+    assertEquals(1, errors.size(), r.err());
+    assertTrue(errors.get(0).startsWith("nurselink: error: job extract failed: "), errors.get(0));
+    assertTrue(errors.get(0).contains(expected), errors.get(0));
+    List<String> ledger = Runs.ledger(dir.resolve("w/wh.duckdb"));
+    String last = ledger.get(ledger.size() - 1);
+    assertTrue(last.contains("|extract|failed|") && last.contains(expected), last);
+    Runs.assertSameContent(baseTree, Runs.lakeTree(dir.resolve("w/lake")), "the lake");
+    Runs.assertSameContent(baseDuck, Runs.duckContent(dir.resolve("w/wh.duckdb")), "the warehouse");
+  }
+
+  @Test
+  void missingFile() throws Exception {
+    Path absent = dir.resolve("absent.db");
+    assertFailedCleanly(run(absent.toString()), "source file not found: " + absent + " (table users)");
+  }
+
+  /**
+   * Tests run as root, for whom chmod 000 does not deny reading: a directory where the file
+   * should be is the unreadable source here (the same check refuses a file without read permission).
+   */
+  @Test
+  void unreadableFile() throws Exception {
+    Path d = Files.createDirectories(dir.resolve("adir.db"));
+    assertFailedCleanly(run(d.toString()), "source file not readable: " + d + " (table users)");
+  }
+
+  @Test
+  void truncatedFile() throws Exception {
+    Path t = dir.resolve("truncated.db");
+    Files.copy(good, t);
+    try (RandomAccessFile f = new RandomAccessFile(t.toFile(), "rw")) {
+      f.setLength(f.length() * 7 / 10);
+    }
+    assertFailedCleanly(run(t.toString()), t + " (table users): not a valid SQLite database (corrupt or truncated)");
+  }
+
+  /**
+   * A damaged page in the middle of the last table read: the schema checks and the first tables
+   * read fine, the failure comes while reading contracts. Nothing of the extract is published.
+   */
+  @Test
+  void corruptPageInsideTheLastTable() throws Exception {
+    Path t = dir.resolve("damaged.db");
+    Files.copy(good, t);
+    corruptMiddleLeaf(t, "contracts");
+    assertFailedCleanly(run(t.toString(), "--jobs", "extract"), "cannot read " + t + " table contracts: ");
+  }
+
+  @Test
+  void lockedByAWriterIsRetriedThenFails() throws Exception {
+    Path t = dir.resolve("locked.db");
+    Files.copy(good, t);
+    try (Connection writer = DriverManager.getConnection("jdbc:sqlite:" + t); Statement st = writer.createStatement()) {
+      st.execute("BEGIN EXCLUSIVE");
+      st.execute("UPDATE missions SET title = title || '!' WHERE rowid = 1");
+      Runs.Result r = run(t.toString(), "--conf", "extract.retries=2", "--conf", "extract.retry-backoff-ms=50",
+          "--conf", "extract.busy-timeout-ms=100");
+      assertTrue(r.err().contains("retry 1/2 in 50 ms") && r.err().contains("retry 2/2 in 100 ms"), r.err());
+      assertFailedCleanly(r, "cannot snapshot " + t + " (table users): database is locked by a writer");
+      st.execute("ROLLBACK");
+    }
+  }
+
+  @Test
+  void lockReleasedDuringTheBackoffLetsTheExtractThrough() throws Exception {
+    Path t = dir.resolve("busy.db");
+    Files.copy(good, t);
+    Connection writer = DriverManager.getConnection("jdbc:sqlite:" + t);
+    Statement st = writer.createStatement();
+    st.execute("BEGIN EXCLUSIVE");
+    Thread release = new Thread(() -> {
+      try {
+        Thread.sleep(1500);
+        st.execute("ROLLBACK");
+        writer.close();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    release.start();
+    Runs.Result r = run(t.toString(), "--jobs", "extract", "--conf", "extract.retries=6",
+        "--conf", "extract.retry-backoff-ms=200", "--conf", "extract.busy-timeout-ms=100");
+    release.join();
+    assertEquals(0, r.code(), r.all());
+    assertTrue(r.err().contains("database is locked by a writer") && r.err().contains("retry 1/6 in 200 ms"), r.err());
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + good);
+        Statement q = c.createStatement(); ResultSet rs = q.executeQuery("SELECT count(*) FROM users")) {
+      rs.next();
+      assertEquals(rs.getLong(1), spark().read().parquet(dir.resolve("w/lake/raw/users/extract_date=" + DATE)
+          .toString()).count());
+    }
+  }
+
+  @Test
+  void postgresSourceDownIsRetriedAndMasked() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    String secret = "Pw-0f-the-etl-Reader";
+    String url = "jdbc:postgresql://127.0.0.1:" + port + "/app?user=etl_reader&password=" + secret;
+    Runs.Result r = run(url, "--conf", "extract.retries=2", "--conf", "extract.retry-backoff-ms=20");
+    assertTrue(r.err().contains("retry 2/2 in 40 ms"), r.err());
+    assertFailedCleanly(r, "cannot read jdbc:postgresql://127.0.0.1:" + port
+        + "/app?user=etl_reader&password=*** table users: ");
+    assertTrue(r.err().contains("refused"), r.err());
+    assertFalse(r.all().contains(secret), r.all());
+    assertFalse(String.join("\n", Runs.ledger(dir.resolve("w/wh.duckdb"))).contains(secret));
+  }
+
+  @Test
+  void newColumnFailsBeforeAnyWriteUnlessIgnored() throws Exception {
+    Path t = dir.resolve("drift.db");
+    Files.copy(good, t);
+    sqlite(t, "ALTER TABLE contracts ADD COLUMN bonus REAL", "ALTER TABLE users DROP COLUMN specialty");
+    assertFailedCleanly(run(t.toString()), "schema drift in " + t + " table contracts: new column(s) bonus "
+        + "(set extract.schema-drift=ignore-new-columns to accept)");
+
+    Runs.Result ok = run(t.toString(), "--jobs", "extract", "--conf", "extract.schema-drift=ignore-new-columns");
+    assertEquals(0, ok.code(), ok.all());
+    assertTrue(ok.err().contains("users: schema drift tolerated: missing optional [specialty], new ignored []"),
+        ok.err());
+    assertTrue(ok.err().contains("contracts: schema drift tolerated: missing optional [], new ignored [bonus]"),
+        ok.err());
+    long nulls = spark().read().parquet(dir.resolve("w/lake/raw/users/extract_date=" + DATE).toString())
+        .where("specialty IS NOT NULL").count();
+    assertEquals(0, nulls);
+  }
+
+  @Test
+  void renamedTableFailsBeforeAnyWrite() throws Exception {
+    Path t = dir.resolve("renamed.db");
+    Files.copy(good, t);
+    sqlite(t, "ALTER TABLE mission_applications RENAME TO applications");
+    assertFailedCleanly(run(t.toString()), "table mission_applications not found in " + t);
+  }
+
+  // ---- helpers --------------------------------------------------------------------------------
+
+  static void sqlite(Path db, String... statements) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+      for (String s : statements) {
+        st.execute(s);
+      }
+    }
+  }
+
+  /**
+   * Damages a leaf page of {@code table} that is neither its first nor its last one (so min/max
+   * of the rowid still answer): its page-type byte becomes 0, which SQLite reports as corrupt.
+   */
+  static void corruptMiddleLeaf(Path db, String table) throws Exception {
+    int pageSize;
+    int root;
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+      try (ResultSet rs = st.executeQuery("PRAGMA page_size")) {
+        rs.next();
+        pageSize = rs.getInt(1);
+      }
+      try (ResultSet rs = st.executeQuery("SELECT rootpage FROM sqlite_master WHERE name = '" + table + "'")) {
+        rs.next();
+        root = rs.getInt(1);
+      }
+    }
+    try (RandomAccessFile f = new RandomAccessFile(db.toFile(), "rw")) {
+      long at = (long) (root - 1) * pageSize;
+      f.seek(at);
+      int type = f.read();
+      assertEquals(0x05, type, "the root of " + table + " is an interior table page (enough rows)");
+      f.seek(at + 3);
+      int cells = f.readUnsignedShort();
+      assertTrue(cells >= 2, "several leaves");
+      List<Integer> children = new ArrayList<>();
+      for (int i = 0; i < cells; i++) {
+        f.seek(at + 12 + 2L * i);
+        int cellOffset = f.readUnsignedShort();
+        f.seek(at + cellOffset);
+        children.add(f.readInt());
+      }
+      int leaf = children.get(cells / 2);
+      f.seek((long) (leaf - 1) * pageSize);
+      assertEquals(0x0D, f.read(), "a leaf table page");
+      f.seek((long) (leaf - 1) * pageSize);
+      f.write(0);
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package com.nurselink.warehouse.lake;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.nurselink.warehouse.SparkTestBase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LakeTest extends SparkTestBase {
+  @TempDir Path dir;
+
+  private Dataset<Row> df(String values) {
+    return spark().sql("SELECT * FROM VALUES " + values + " AS t(id, d)");
+  }
+
+  @Test
+  void partitionsArePublishedAndReplacedAndReadableBySparkAndDuckDb() throws Exception {
+    Lake lake = new Lake(dir);
+    lake.writePartitioned(df("(1, 'a'), (2, 'a'), (3, 'b')"), "warehouse", "t", "d", "run1", true);
+    assertEquals(List.of("d=a", "d=b"), lake.partitions("warehouse", "t"));
+    assertTrue(Files.isSymbolicLink(lake.table("warehouse", "t").resolve("d=a")));
+
+    // second run replaces a, adds c, keeps b (not replaceAll)
+    Lake.Published p = lake.writePartitioned(df("(10, 'a'), (30, 'c')"), "warehouse", "t", "d", "run2", false);
+    assertEquals(List.of("d=a", "d=c"), p.replaced());
+    List<Row> rows = sorted(spark().read().parquet(lake.table("warehouse", "t").toString())
+        .selectExpr("id", "d"));
+    assertEquals("[[10,a], [3,b], [30,c]]", rows.toString());
+
+    // replaceAll drops partitions not in the new data
+    lake.writePartitioned(df("(7, 'c')"), "warehouse", "t", "d", "run3", true);
+    assertEquals(List.of("d=c"), lake.partitions("warehouse", "t"));
+
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        ResultSet rs = c.createStatement().executeQuery("SELECT count(*), sum(id) FROM read_parquet('"
+            + lake.table("warehouse", "t") + "/*/*.parquet', hive_partitioning = true)")) {
+      rs.next();
+      assertEquals(1, rs.getLong(1));
+      assertEquals(7, rs.getLong(2));
+    }
+  }
+
+  @Test
+  void wholeTablesAreSwappedAtomically() {
+    Lake lake = new Lake(dir);
+    lake.writeTable(df("(1, 'x')"), "clean", "users", "r1");
+    lake.writeTable(df("(2, 'y'), (3, 'z')"), "clean", "users", "r2");
+    assertTrue(Files.isSymbolicLink(lake.table("clean", "users")));
+    assertEquals(2, spark().read().parquet(lake.table("clean", "users").toString()).count());
+    // staging is cleaned after publication
+    assertTrue(!Files.exists(dir.resolve(Lake.STAGING).resolve("r2").resolve("clean").resolve("users")));
+  }
+
+  @Test
+  void onlyChangedPartitionsAreRewritten() {
+    Lake lake = new Lake(dir);
+    Lake.Published p1 = lake.writeChangedPartitions(df("(1, 'a'), (2, 'b'), (3, 'c')"), "warehouse", "k", "d", "r1");
+    assertEquals(List.of("d=a", "d=b", "d=c"), p1.replaced());
+    // same content: nothing rewritten
+    Lake.Published p2 = lake.writeChangedPartitions(df("(3, 'c'), (1, 'a'), (2, 'b')"), "warehouse", "k", "d", "r2");
+    assertEquals(List.of(), p2.replaced());
+    assertEquals(List.of(), p2.removed());
+    // b changes, c disappears, d appears
+    Lake.Published p3 = lake.writeChangedPartitions(df("(1, 'a'), (20, 'b'), (4, 'd')"), "warehouse", "k", "d", "r3");
+    assertEquals(List.of("d=b", "d=d"), p3.replaced());
+    assertEquals(List.of("d=c"), p3.removed());
+    assertEquals("[[1,a], [20,b], [4,d]]",
+        sorted(spark().read().parquet(lake.table("warehouse", "k").toString()).selectExpr("id", "d")).toString());
+  }
+}

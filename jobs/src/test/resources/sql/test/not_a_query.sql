@@ -1,0 +1,2 @@
+-- not a query
+drop table clean_users

@@ -1,0 +1,2 @@
+-- unknown_param
+select ${nope} as x
