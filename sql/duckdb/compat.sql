@@ -14,3 +14,9 @@ CREATE OR REPLACE MACRO try_divide(a, b) AS CASE WHEN b = 0 THEN NULL ELSE a / b
 
 -- the wall-clock time in zone tz of the UTC instant ts (Spark: from_utc_timestamp)
 CREATE OR REPLACE MACRO from_utc_timestamp(ts, tz) AS timezone(tz, CAST(ts AS TIMESTAMPTZ));
+
+-- number of elements of an array (Spark: array_size)
+CREATE OR REPLACE MACRO array_size(a) AS len(a);
+
+-- element at a 0-based index, NULL out of range (Spark: get)
+CREATE OR REPLACE MACRO get(a, i) AS a[i + 1];

@@ -4,9 +4,10 @@
 --
 --   rate_vs_city_specialty_median  hourly_rate / the exact median hourly_rate of the non-draft
 --       missions of the same city x specialty posted in the 30 local days before this mission's
---       local posting day (posting day excluded); null when there are none. Computed in linear
---       time: each mission's rate is copied to the 30 days it is "prior" to, then joined on
---       (city, specialty, posting day) and aggregated.
+--       local posting day (posting day excluded); null when there are none, or when the city or
+--       the specialty is unknown. The rates are grouped by city x specialty x posting day, then
+--       one sliding window over those days (a RANGE frame of 30 to 1 days before) collects the
+--       prior rates, whose middle is taken: one sort per posting day, no row copied 30 times.
 --   lead_time_hours    created_at -> start_at, in hours;
 --   start_weekday      ISO weekday (1 = Monday) of the local service date;
 --   start_hour         local hour of start_at in the business time zone;
@@ -46,39 +47,46 @@ calendar as (
     select date_key, weekday from dim_date
 ),
 
-day_offsets as (
-    select n from (
-        values (1), (2), (3), (4), (5), (6), (7), (8), (9), (10), (11), (12), (13), (14), (15),
-            (16), (17), (18), (19), (20), (21), (22), (23), (24), (25), (26), (27), (28), (29), (30)
-    ) as t(n)
-),
-
 started as (
     select * from missions where start_at < ${cutoff_utc}
 ),
 
-target_days as (
-    select distinct city, specialty, posted_date from started
+posting_days as (
+    -- one row per city x specialty x local posting day, with that day's rates (hourly_rate is
+    -- never null in fact_mission: staging quarantines a mission without one)
+    select city, specialty, posted_date, array_agg(hourly_rate) as day_rates
+    from missions
+    where city is not null and specialty is not null
+    group by city, specialty, posted_date
 ),
 
-prior_rates as (
-    select missions.city, missions.specialty, missions.posted_date + day_offsets.n as target_date, missions.hourly_rate
-    from missions
-    cross join day_offsets
+rate_windows as (
+    select
+        city,
+        specialty,
+        posted_date,
+        array_sort(flatten(array_agg(day_rates) over (
+            partition by city, specialty
+            order by unix_date(posted_date)
+            range between 30 preceding and 1 preceding
+        ))) as prior_rates
+    from posting_days
 ),
 
 rate_medians as (
+    -- the exact median of the sorted rates: the middle one, or the mean of the two middle ones
+    -- (bit for bit what median() computes)
     select
-        target_days.city,
-        target_days.specialty,
-        target_days.posted_date,
-        median(prior_rates.hourly_rate) as median_rate
-    from target_days
-    inner join prior_rates
-        on prior_rates.city = target_days.city
-        and prior_rates.specialty = target_days.specialty
-        and prior_rates.target_date = target_days.posted_date
-    group by target_days.city, target_days.specialty, target_days.posted_date
+        city,
+        specialty,
+        posted_date,
+        case
+            when array_size(prior_rates) % 2 = 1 then get(prior_rates, half)
+            when array_size(prior_rates) > 0 then (get(prior_rates, half - 1) + get(prior_rates, half)) / 2
+        end as median_rate
+    from (
+        select *, cast(floor(array_size(prior_rates) / 2.0) as int) as half from rate_windows
+    ) as sized
 ),
 
 establishment_events as (

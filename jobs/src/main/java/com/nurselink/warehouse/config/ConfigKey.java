@@ -55,7 +55,9 @@ public final class ConfigKey {
   public static final ConfigKey EXTRACT_BUSY_TIMEOUT_MS = def("extract.busy-timeout-ms", Type.INT, "10000",
       "How long one attempt to snapshot a SQLite source waits for a writer's lock before it counts as failed.");
   public static final ConfigKey SCHEMA_DRIFT = def("extract.schema-drift", Type.STRING, "fail",
-      "What to do when a source table has columns the contract does not know: fail or ignore-new-columns.");
+      "What to do when a source table differs from the contract: fail (any difference), ignore-new-columns "
+          + "(unknown columns ignored, a dropped optional column still fails) or tolerate (unknown columns "
+          + "ignored, dropped optional columns read as NULL).");
   public static final ConfigKey SPARK_MASTER = def("spark.master", Type.STRING, "local[*]",
       "Spark master when not launched by spark-submit.");
   public static final ConfigKey SPARK_SHUFFLE_PARTITIONS = def("spark.shuffle-partitions", Type.INT, "8",

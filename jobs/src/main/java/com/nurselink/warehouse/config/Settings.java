@@ -1,5 +1,6 @@
 package com.nurselink.warehouse.config;
 
+import com.nurselink.warehouse.source.Extractor;
 import com.nurselink.warehouse.util.Secrets;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -204,9 +205,9 @@ public final class Settings {
       }
     }
     String drift = get(ConfigKey.SCHEMA_DRIFT);
-    if (!drift.equals("fail") && !drift.equals("ignore-new-columns")) {
+    if (!java.util.Set.of(Extractor.FAIL, Extractor.IGNORE_NEW_COLUMNS, Extractor.TOLERATE).contains(drift)) {
       throw new ConfigException(origins.get(ConfigKey.SCHEMA_DRIFT.name())
-          + ": extract.schema-drift must be fail or ignore-new-columns");
+          + ": extract.schema-drift must be fail, ignore-new-columns or tolerate");
     }
     String wt = get(ConfigKey.WAREHOUSE_TYPE);
     if (!wt.equals("duckdb") && !wt.equals("postgres")) {

@@ -65,10 +65,17 @@ public final class Extractor {
   private static final java.util.regex.Pattern ISO_INSTANT =
       java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z");
 
+  /** Values of {@code extract.schema-drift}. */
+  public static final String FAIL = "fail";
+  public static final String IGNORE_NEW_COLUMNS = "ignore-new-columns";
+  public static final String TOLERATE = "tolerate";
+
   /**
-   * Checks the source table against the contract, before anything is written. Missing required
-   * columns or a missing table always fail; new columns fail unless the policy is
-   * {@code ignore-new-columns}.
+   * Checks the source table against the contract, before anything is written. A missing table or
+   * a missing required column always fails. Under {@code fail} any other difference fails too; under
+   * {@code ignore-new-columns} new columns are ignored but a dropped optional column still fails (a
+   * column the warehouse uses went away); under {@code tolerate} new columns are ignored and
+   * dropped optional columns are read as NULL. Whatever is tolerated is returned, to be reported.
    */
   public static Drift checkSchema(Connection c, SourceTable src, String where, String driftPolicy)
       throws SQLException {
@@ -89,9 +96,9 @@ public final class Extractor {
         (REQUIRED.get(src.logical()).contains(logical) ? missingRequired : missingOptional).add(phys);
       }
     }
+    String prefix = "schema drift in " + where + " table " + src.physicalTable() + ": ";
     if (!missingRequired.isEmpty()) {
-      throw new SourceException("schema drift in " + where + " table " + src.physicalTable()
-          + ": required column(s) missing: " + String.join(", ", missingRequired));
+      throw new SourceException(prefix + "required column(s) missing: " + String.join(", ", missingRequired));
     }
     List<String> extra = new ArrayList<>();
     for (String p : physicalCols) {
@@ -99,10 +106,18 @@ public final class Extractor {
         extra.add(p);
       }
     }
-    if (!extra.isEmpty() && driftPolicy.equals("fail")) {
-      throw new SourceException("schema drift in " + where + " table " + src.physicalTable()
-          + ": new column(s) " + String.join(", ", extra)
-          + " (set extract.schema-drift=ignore-new-columns to accept)");
+    List<String> refused = new ArrayList<>();
+    if (!extra.isEmpty() && driftPolicy.equals(FAIL)) {
+      refused.add("new column(s) " + String.join(", ", extra));
+    }
+    if (!missingOptional.isEmpty() && !driftPolicy.equals(TOLERATE)) {
+      refused.add("optional column(s) missing: " + String.join(", ", missingOptional));
+    }
+    if (!refused.isEmpty()) {
+      String hint = missingOptional.isEmpty() || driftPolicy.equals(TOLERATE)
+          ? "set extract.schema-drift=" + IGNORE_NEW_COLUMNS + " to accept"
+          : "set extract.schema-drift=" + TOLERATE + " to read missing optional columns as NULL";
+      throw new SourceException(prefix + String.join("; ", refused) + " (" + hint + ")");
     }
     return new Drift(missingOptional, extra);
   }

@@ -73,14 +73,27 @@ public final class SqliteSnapshots {
     return m.replace('\n', ' ');
   }
 
-  /** Deletes snapshots older than {@code retentionDays}; returns how many were removed. */
+  /**
+   * A partial copy left by a killed run: the backup writes pages continuously, so one untouched for
+   * this long belongs to no live run.
+   */
+  static final Duration ABANDONED_PARTIAL = Duration.ofHours(1);
+
+  /**
+   * Deletes snapshots older than {@code retentionDays} and partial copies abandoned by killed runs
+   * (untouched for {@link #ABANDONED_PARTIAL}); returns how many files were removed.
+   */
   public static int prune(Path dir, int retentionDays, Instant now) {
     if (!Files.isDirectory(dir)) {
       return 0;
     }
-    Instant limit = now.minus(Duration.ofDays(retentionDays));
+    int n = deleteOlder(dir, "*.db", now.minus(Duration.ofDays(retentionDays)));
+    return n + deleteOlder(dir, ".*.db.partial", now.minus(ABANDONED_PARTIAL));
+  }
+
+  private static int deleteOlder(Path dir, String glob, Instant limit) {
     int n = 0;
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.db")) {
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, glob)) {
       for (Path p : ds) {
         if (Files.getLastModifiedTime(p).toInstant().isBefore(limit)) {
           Files.delete(p);

@@ -65,7 +65,7 @@ class InputRefusalTest {
       "int expected              | --conf | extract.partitions=four                  | --conf: extract.partitions expects int, got 'four'",
       "double expected           | --conf | alerts.quarantine-rate=5%                | alerts.quarantine-rate expects double, got '5%'",
       "negative retries          | --conf | extract.retries=-1                       | extract.retries must be 0 or more",
-      "bad policy                | --conf | extract.schema-drift=warn                | extract.schema-drift must be fail or ignore-new-columns",
+      "bad policy                | --conf | extract.schema-drift=warn                | extract.schema-drift must be fail, ignore-new-columns or tolerate",
       "bad zone                  | --conf | business.timezone=Mars/Olympus           | business.timezone 'Mars/Olympus' is not a time zone id",
       "table injection           | --conf | source.users.table=users; DROP TABLE users | source.users.table: 'users; DROP TABLE users' is not a plain identifier",
       "quoted table              | --conf | source.missions.table=\"missions\"--     | source.missions.table: '\"missions\"--' is not a plain identifier",

@@ -178,14 +178,27 @@ class SourceFaultsTest extends SparkTestBase {
   }
 
   @Test
-  void newColumnFailsBeforeAnyWriteUnlessIgnored() throws Exception {
-    Path t = dir.resolve("drift.db");
-    Files.copy(good, t);
-    sqlite(t, "ALTER TABLE contracts ADD COLUMN bonus REAL", "ALTER TABLE users DROP COLUMN specialty");
-    assertFailedCleanly(run(t.toString()), "schema drift in " + t + " table contracts: new column(s) bonus "
+  void schemaDriftFollowsThePolicyBeforeAnyWrite() throws Exception {
+    Path added = dir.resolve("added.db");
+    Files.copy(good, added);
+    sqlite(added, "ALTER TABLE contracts ADD COLUMN bonus REAL");
+    assertFailedCleanly(run(added.toString()), "schema drift in " + added + " table contracts: new column(s) bonus "
         + "(set extract.schema-drift=ignore-new-columns to accept)");
+    // a dropped optional column is a breaking change: only "tolerate" reads it as NULL
+    Path dropped = dir.resolve("dropped.db");
+    Files.copy(added, dropped);
+    sqlite(dropped, "ALTER TABLE users DROP COLUMN specialty");
+    String refused = "schema drift in " + dropped + " table users: optional column(s) missing: specialty "
+        + "(set extract.schema-drift=tolerate to read missing optional columns as NULL)";
+    assertFailedCleanly(run(dropped.toString()), refused);
+    assertFailedCleanly(run(dropped.toString(), "--conf", "extract.schema-drift=ignore-new-columns"), refused);
 
-    Runs.Result ok = run(t.toString(), "--jobs", "extract", "--conf", "extract.schema-drift=ignore-new-columns");
+    Runs.Result ignored = run(added.toString(), "--jobs", "extract", "--conf",
+        "extract.schema-drift=ignore-new-columns");
+    assertEquals(0, ignored.code(), ignored.all());
+    assertTrue(ignored.err().contains("contracts: schema drift tolerated: missing optional [], new ignored [bonus]"),
+        ignored.err());
+    Runs.Result ok = run(dropped.toString(), "--jobs", "extract", "--conf", "extract.schema-drift=tolerate");
     assertEquals(0, ok.code(), ok.all());
     assertTrue(ok.err().contains("users: schema drift tolerated: missing optional [specialty], new ignored []"),
         ok.err());

@@ -69,15 +69,22 @@ class RunFailureTest extends SparkTestBase {
   }
 
   @Test
-  void snapshotsOlderThanTheRetentionArePruned() throws Exception {
+  void snapshotsOlderThanTheRetentionAndAbandonedPartialCopiesArePruned() throws Exception {
     Path snaps = Files.createDirectories(dir.resolve("snaps"));
     Path old = Files.writeString(snaps.resolve("app-old.db"), "x");
     Path recent = Files.writeString(snaps.resolve("app-recent.db"), "x");
     Instant now = Instant.parse("2026-11-21T02:00:00Z");
     Files.setLastModifiedTime(old, FileTime.from(now.minus(Duration.ofDays(8))));
     Files.setLastModifiedTime(recent, FileTime.from(now.minus(Duration.ofDays(6))));
-    assertEquals(1, SqliteSnapshots.prune(snaps, 7, now));
+    // partial copies: one abandoned by a killed run, one a live backup is writing
+    Path abandoned = Files.writeString(snaps.resolve(".app-20261120T020000-aaaa.db.partial"), "x");
+    Path live = Files.writeString(snaps.resolve(".app-20261121T015900-bbbb.db.partial"), "x");
+    Files.setLastModifiedTime(abandoned, FileTime.from(now.minus(Duration.ofMinutes(61))));
+    Files.setLastModifiedTime(live, FileTime.from(now.minus(Duration.ofSeconds(5))));
+    assertEquals(2, SqliteSnapshots.prune(snaps, 7, now));
     assertFalse(Files.exists(old));
     assertTrue(Files.exists(recent));
+    assertFalse(Files.exists(abandoned));
+    assertTrue(Files.exists(live));
   }
 }

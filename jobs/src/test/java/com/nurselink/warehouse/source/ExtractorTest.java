@@ -64,9 +64,15 @@ class ExtractorTest extends SparkTestBase {
     SourceTable src = new SourceTable("contracts", p.toString(), "contracts", Map.of());
     SourceException e = assertThrows(SourceException.class,
         () -> Extractor.read(spark(), src, "jdbc:sqlite:" + p, p.toString(), OPT));
-    assertTrue(e.getMessage().contains("new column(s) extra_col"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("table contracts: new column(s) extra_col; optional column(s) missing: "
+        + "application_id, end_date, hourly_rate, hours_worked, signed_at, created_at, updated_at "
+        + "(set extract.schema-drift=tolerate to read missing optional columns as NULL)"), e.getMessage());
+    e = assertThrows(SourceException.class, () -> Extractor.read(spark(), src, "jdbc:sqlite:" + p, p.toString(),
+        new Extractor.Options(1, 10, "ignore-new-columns", new Pseudonyms("k"))));
+    assertTrue(e.getMessage().contains(": optional column(s) missing: application_id,"), e.getMessage());
+    assertFalse(e.getMessage().contains("extra_col"), e.getMessage());
     var ex = Extractor.read(spark(), src, "jdbc:sqlite:" + p, p.toString(),
-        new Extractor.Options(1, 10, "ignore-new-columns", new Pseudonyms("k")));
+        new Extractor.Options(1, 10, "tolerate", new Pseudonyms("k")));
     assertEquals(List.of("extra_col"), ex.drift().newColumns());
     assertTrue(ex.drift().missingOptional().contains("hours_worked"));
 
