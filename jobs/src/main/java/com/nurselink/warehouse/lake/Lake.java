@@ -130,53 +130,96 @@ public final class Lake {
    * Publishes only the partitions of {@code df} whose content differs from what is published
    * (content fingerprint: row count and an order-independent sum of row hashes, stored next to each
    * published version as {@code _fingerprint}); partitions no longer present are removed. Running
-   * the same inputs twice rewrites nothing; a late change rewrites exactly the partitions it touches.
+   * the same inputs twice publishes nothing new; a late change republishes exactly the partitions it
+   * touches.
+   *
+   * <p>{@code df} is computed once: it is written, every partition, into the run's staging area,
+   * and the fingerprints are computed from those Parquet files (a columnar scan, far cheaper than
+   * keeping the computed rows in memory to fingerprint them before writing). Unchanged partitions
+   * are then dropped with the staging area; nothing published changes before that point.
    */
   public Published writeChangedPartitions(Dataset<Row> df, String layer, String table, String partitionColumn,
       String runId) {
-    Dataset<Row> cached = df.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
-    try {
-      java.util.Map<String, String> fresh = new java.util.TreeMap<>();
-      long rows = 0;
-      org.apache.spark.sql.Column[] all = java.util.Arrays.stream(cached.columns())
-          .map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new);
-      for (Row r : cached.groupBy(org.apache.spark.sql.functions.col(partitionColumn).cast("string"))
-          .agg(org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)),
-              org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.xxhash64(all).cast("decimal(20,0)")))
-          .collectAsList()) {
-        fresh.put(partitionColumn + "=" + (r.isNullAt(0) ? "__HIVE_DEFAULT_PARTITION__" : r.getString(0)),
-            r.getLong(1) + ":" + (r.isNullAt(2) ? "0" : r.getDecimal(2).toPlainString()));
-        rows += r.getLong(1);
+    Path staging = stagingDir(runId, layer, table);
+    df.write().mode(SaveMode.Overwrite).partitionBy(partitionColumn).parquet(staging.toString());
+    java.util.Map<String, String> fresh = stagedFingerprints(df.sparkSession(), staging, partitionColumn);
+    long rows = 0;
+    List<String> changed = new ArrayList<>();
+    for (java.util.Map.Entry<String, String> e : fresh.entrySet()) {
+      rows += Long.parseLong(e.getValue().substring(0, e.getValue().indexOf(':')));
+      if (!e.getValue().equals(publishedFingerprint(layer, table, e.getKey()))) {
+        changed.add(e.getKey());
       }
-      List<String> changed = new ArrayList<>();
-      for (java.util.Map.Entry<String, String> e : fresh.entrySet()) {
-        if (!e.getValue().equals(publishedFingerprint(layer, table, e.getKey()))) {
-          changed.add(e.getKey().substring(partitionColumn.length() + 1));
-        }
+    }
+    try {
+      Path tableDir = table(layer, table);
+      if (Files.isSymbolicLink(tableDir)) {
+        Files.delete(tableDir); // was published unpartitioned before
       }
       List<String> removed = new ArrayList<>();
-      for (String p : partitions(layer, table)) {
-        if (!fresh.containsKey(p)) {
-          removePartition(layer, table, p);
-          removed.add(p);
+      for (String part : partitions(layer, table)) {
+        if (!fresh.containsKey(part)) {
+          removePartition(layer, table, part);
+          removed.add(part);
         }
       }
-      if (changed.isEmpty()) {
-        return new Published(layer, table, List.of(), removed, rows);
+      if (!changed.isEmpty()) {
+        Files.createDirectories(tableDir);
       }
-      Dataset<Row> toWrite = cached.filter(org.apache.spark.sql.functions.col(partitionColumn).cast("string")
-          .isin(changed.toArray()));
-      Published p = writePartitioned(toWrite, layer, table, partitionColumn, runId, false, (part, dir) -> {
-        try {
-          Files.writeString(dir.resolve("_fingerprint"), fresh.get(part));
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-      return new Published(layer, table, p.replaced(), removed, rows);
-    } finally {
-      cached.unpersist();
+      for (String part : changed) {
+        Path dir = staging.resolve(part);
+        Files.writeString(dir.resolve("_fingerprint"), fresh.get(part));
+        publish(dir, layer, table, part, runId);
+      }
+      deleteTree(staging);
+      return new Published(layer, table, changed, removed, rows);
+    } catch (IOException e) {
+      throw new UncheckedIOException("publishing " + layer + "/" + table + " in " + root, e);
     }
+  }
+
+  /**
+   * Fingerprint of each partition directory ({@code col=value}) written under {@code staging}:
+   * {@code rows:sum} where sum is the exact sum of the 64-bit hashes of every row, all columns
+   * (the partition value as text) included. Empty when nothing was written.
+   */
+  private static java.util.Map<String, String> stagedFingerprints(org.apache.spark.sql.SparkSession spark,
+      Path staging, String partitionColumn) {
+    java.util.Map<String, String> byDir = new java.util.TreeMap<>();
+    List<String> dirs = new ArrayList<>();
+    if (Files.isDirectory(staging)) {
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(staging, partitionColumn + "=*")) {
+        for (Path p : ds) {
+          dirs.add(p.getFileName().toString());
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("listing " + staging, e);
+      }
+    }
+    if (dirs.isEmpty()) {
+      return byDir;
+    }
+    // the directory of each row, from the file it was read from: exact whatever the escaping of
+    // the partition value in the directory name
+    Dataset<Row> written = spark.read().option("basePath", staging.toString()).parquet(staging.toString());
+    org.apache.spark.sql.Column[] all = java.util.Arrays.stream(written.columns())
+        .map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new);
+    org.apache.spark.sql.Column dir = org.apache.spark.sql.functions.element_at(
+        org.apache.spark.sql.functions.split(org.apache.spark.sql.functions.input_file_name(), "/"), -2);
+    for (Row r : written.groupBy(dir.as("dir"))
+        .agg(org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)),
+            org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.xxhash64(all).cast("decimal(20,0)")))
+        .collectAsList()) {
+      String name = java.net.URLDecoder.decode(r.getString(0).replace("+", "%2B"),
+          java.nio.charset.StandardCharsets.UTF_8);
+      byDir.put(name, r.getLong(1) + ":" + (r.isNullAt(2) ? "0" : r.getDecimal(2).toPlainString()));
+    }
+    for (String d : dirs) {
+      if (!byDir.containsKey(d)) {
+        byDir.put(d, "0:0"); // written but empty (cannot happen with Spark, kept for safety)
+      }
+    }
+    return byDir;
   }
 
   private String publishedFingerprint(String layer, String table, String partition) {

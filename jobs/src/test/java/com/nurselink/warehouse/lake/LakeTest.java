@@ -76,4 +76,25 @@ class LakeTest extends SparkTestBase {
     assertEquals("[[1,a], [20,b], [4,d]]",
         sorted(spark().read().parquet(lake.table("warehouse", "k").toString()).selectExpr("id", "d")).toString());
   }
+
+  @Test
+  void partitionValuesThatNeedEscapingAreFingerprintedByTheirDirectory() {
+    Lake lake = new Lake(dir);
+    String rows = "(1, 'a b'), (2, 'x:y'), (3, 'p+q'), (4, '100%'), (5, 'é/è'), (6, CAST(NULL AS STRING))";
+    Lake.Published p1 = lake.writeChangedPartitions(df(rows), "warehouse", "e", "d", "r1");
+    assertEquals(6, p1.replaced().size(), p1.replaced().toString());
+    assertEquals(6, p1.rows());
+    assertEquals(p1.replaced(), lake.partitions("warehouse", "e"));
+    Lake.Published p2 = lake.writeChangedPartitions(df(rows), "warehouse", "e", "d", "r2");
+    assertEquals(List.of(), p2.replaced());
+    assertEquals(List.of(), p2.removed());
+    assertEquals(6, p2.rows());
+    Lake.Published p3 = lake.writeChangedPartitions(
+        df("(1, 'a b'), (2, 'x:y'), (30, 'p+q'), (4, '100%'), (5, 'é/è')"), "warehouse", "e", "d", "r3");
+    assertEquals(1, p3.replaced().size(), p3.replaced().toString());
+    assertTrue(p3.replaced().get(0).startsWith("d=p"), p3.replaced().toString());
+    assertEquals(List.of("d=__HIVE_DEFAULT_PARTITION__"), p3.removed());
+    assertEquals("[[1,a b], [2,x:y], [30,p+q], [4,100%], [5,é/è]]",
+        sorted(spark().read().parquet(lake.table("warehouse", "e").toString()).selectExpr("id", "d")).toString());
+  }
 }
