@@ -9,15 +9,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nurselink.warehouse.sink.GoldTables;
 import com.nurselink.warehouse.staging.CleanSchema;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -158,30 +157,15 @@ class NotebooksTest {
     assertEquals(Set.of("dim_date"), tablesRead(sql.get(1)));
   }
 
-  record Result(int code, String out, String err) {}
-
-  private static Result python3(Path tmp, String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of("python3"));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(REPO.toFile());
-    pb.environment().put("PYTHONPYCACHEPREFIX", tmp.resolve("pycache").toString());
-    pb.environment().put("PYTHONPATH", NOTEBOOKS.toString());
-    Process p;
-    try {
-      p = pb.start();
-    } catch (IOException e) {
-      throw new AssertionError("python3 is needed to check notebooks/nurselink_query.py: " + e.getMessage(), e);
-    }
-    p.getOutputStream().close();
-    byte[] out = p.getInputStream().readAllBytes();
-    byte[] err = p.getErrorStream().readAllBytes();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "python3 did not finish");
-    return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+  private static Python.Result python3(Path tmp, String... args) throws IOException, InterruptedException {
+    return Python.run("check notebooks/nurselink_query.py", REPO,
+        Map.of("PYTHONPYCACHEPREFIX", tmp.resolve("pycache").toString(), "PYTHONPATH", NOTEBOOKS.toString()),
+        List.of(args));
   }
 
   @Test
   void queryHelperCompiles(@TempDir Path tmp) throws Exception {
-    Result r = python3(tmp, "-m", "py_compile", "notebooks/nurselink_query.py");
+    Python.Result r = python3(tmp, "-m", "py_compile", "notebooks/nurselink_query.py");
     assertEquals(0, r.code(), "py_compile failed: " + r.err());
   }
 
@@ -193,7 +177,7 @@ class NotebooksTest {
             + "&currentSchema=marts&prepareThreshold=0'))",
         "print(q.jdbc_to_libpq('jdbc:postgresql:warehouse'))",
         "print(q.mask_url('postgresql://u:secret@h/db?password=secret'))");
-    Result r = python3(tmp, "-c", script);
+    Python.Result r = python3(tmp, "-c", script);
     assertEquals(0, r.code(), r.err());
     assertEquals(List.of(
         "postgresql://dwh:5432/warehouse?user=etl&password=p%40ss&sslmode=require&options=-c%20search_path%3Dmarts",

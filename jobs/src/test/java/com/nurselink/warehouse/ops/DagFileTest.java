@@ -6,17 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nurselink.warehouse.Python;
 import com.nurselink.warehouse.config.ConfigKey;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,32 +43,15 @@ class DagFileTest {
   }
 
   private static JsonNode parse(Path file) throws Exception {
-    Result r = python(List.of(helper.toString(), file.toString()));
+    Python.Result r = python(List.of(helper.toString(), file.toString()));
     assertEquals(0, r.code(), "dag_graph.py failed: " + r.err());
     return JSON.readTree(r.out());
   }
 
-  record Result(int code, String out, String err) {}
-
-  private static Result python(List<String> args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add("python3");
-    cmd.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    Path cache = Path.of(System.getProperty("java.io.tmpdir")).resolve("pycache");
-    pb.environment().put("PYTHONPYCACHEPREFIX", cache.toString());
-    pb.environment().put("PYTHONDONTWRITEBYTECODE", "1");
-    Process p;
-    try {
-      p = pb.start();
-    } catch (IOException e) {
-      throw new AssertionError("python3 is needed to check the DAG files: " + e.getMessage(), e);
-    }
-    p.getOutputStream().close();
-    byte[] out = p.getInputStream().readAllBytes();
-    byte[] err = p.getErrorStream().readAllBytes();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "python3 did not finish");
-    return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+  private static Python.Result python(List<String> args) throws IOException, InterruptedException {
+    return Python.run("check the DAG files", repo,
+        Map.of("PYTHONPYCACHEPREFIX", Path.of(System.getProperty("java.io.tmpdir")).resolve("pycache").toString()),
+        args);
   }
 
   private static Set<String> edges(JsonNode edges) {
@@ -145,7 +128,7 @@ class DagFileTest {
     }
     assertFalse(files.isEmpty());
     for (Path f : files) {
-      Result r = python(List.of("-m", "py_compile", f.toString()));
+      Python.Result r = python(List.of("-m", "py_compile", f.toString()));
       assertEquals(0, r.code(), f + ": " + r.err());
       assertTrue(Files.readString(f).contains("DAG("), f + " is not a DAG file (helpers do not belong in dags/)");
     }
