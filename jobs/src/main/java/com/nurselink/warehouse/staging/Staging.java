@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -76,8 +75,8 @@ import org.apache.spark.sql.types.StructField;
  * latest version of an id is invalid, the latest valid one is kept in clean.
  *
  * <p>Every raw row lands in exactly one of clean and quarantine. Both datasets derive from one
- * plan; a caller that materialises both passes a {@code materialize} step (see
- * {@link #stage(String, Dataset, String, UnaryOperator)}) so that the parsing runs once.
+ * plan; writing both parses the raw rows twice, which measured cheaper than caching the typed rows
+ * in memory for both (BENCHMARKS.md).
  *
  * <p>Cost: only the rows of an id that has several valid versions are shuffled and sorted; the
  * duplicate ids are found by a narrow aggregation on the id and broadcast.
@@ -161,17 +160,6 @@ public final class Staging {
    * @param zoneId the business time zone, e.g. {@code Europe/Paris}
    */
   public static Result stage(String table, Dataset<Row> raw, String zoneId) {
-    return stage(table, raw, zoneId, UnaryOperator.identity());
-  }
-
-  /**
-   * As {@link #stage(String, Dataset, String)}; {@code materialize} is applied to the typed and
-   * validated intermediate (raw values, typed values, reason codes) that both outputs derive from,
-   * e.g. {@code d -> d.persist()}: the parsing then runs once for clean and quarantine together.
-   * Whoever persists it unpersists it once both outputs are written.
-   */
-  public static Result stage(String table, Dataset<Row> raw, String zoneId,
-      UnaryOperator<Dataset<Row>> materialize) {
     TableRules r = rules(table);
     ZoneId zone = ZoneId.of(zoneId);
     List<String> rawColumns = CleanSchema.rawColumns(table);
@@ -233,10 +221,6 @@ public final class Staging {
     // concat_ws skips the nulls of the rules that passed (and, unlike array functions with a
     // lambda, is compiled to code)
     Dataset<Row> checked = parsed.withColumn(CODES, concat_ws(",", checks.toArray(Column[]::new)));
-
-    // Everything below reads this intermediate twice (the duplicate ids, then the rows; clean and
-    // quarantine are two outputs): the caller may materialise it here so the parsing runs once.
-    checked = materialize.apply(checked);
 
     // 3. duplicates. Only valid rows compete, so only ids carried by two valid rows or more need a
     // ranking. Those ids are found by an aggregation on the id alone (a narrow shuffle of longs),
