@@ -73,27 +73,9 @@ public final class Lake {
    */
   public Published writePartitioned(Dataset<Row> df, String layer, String table, String partitionColumn,
       String runId, boolean replaceAll) {
-    return writePartitioned(df, layer, table, partitionColumn, runId, replaceAll, null);
-  }
-
-  /**
-   * As {@link #writePartitioned(Dataset, String, String, String, String, boolean)}, calling
-   * {@code beforePublish} with each written partition directory before it is published (to add
-   * a manifest, for instance: it becomes visible atomically with the data).
-   */
-  public Published writePartitioned(Dataset<Row> df, String layer, String table, String partitionColumn,
-      String runId, boolean replaceAll, java.util.function.BiConsumer<String, Path> beforePublish) {
     Path staging = stagingDir(runId, layer, table);
     df.write().mode(SaveMode.Overwrite).partitionBy(partitionColumn).parquet(staging.toString());
-    List<String> parts = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(staging, partitionColumn + "=*")) {
-      for (Path p : ds) {
-        parts.add(p.getFileName().toString());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("listing " + staging, e);
-    }
-    parts.sort(null);
+    List<String> parts = stagedPartitions(staging, partitionColumn);
     Path tableDir = table(layer, table);
     try {
       if (Files.isSymbolicLink(tableDir)) {
@@ -101,9 +83,6 @@ public final class Lake {
       }
       Files.createDirectories(tableDir);
       for (String part : parts) {
-        if (beforePublish != null) {
-          beforePublish.accept(part, staging.resolve(part));
-        }
         publish(staging.resolve(part), layer, table, part, runId);
       }
       List<String> removed = new ArrayList<>();
@@ -186,18 +165,8 @@ public final class Lake {
   private static java.util.Map<String, String> stagedFingerprints(org.apache.spark.sql.SparkSession spark,
       Path staging, String partitionColumn) {
     java.util.Map<String, String> byDir = new java.util.TreeMap<>();
-    List<String> dirs = new ArrayList<>();
-    if (Files.isDirectory(staging)) {
-      try (DirectoryStream<Path> ds = Files.newDirectoryStream(staging, partitionColumn + "=*")) {
-        for (Path p : ds) {
-          dirs.add(p.getFileName().toString());
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("listing " + staging, e);
-      }
-    }
-    if (dirs.isEmpty()) {
-      return byDir;
+    if (!Files.isDirectory(staging) || stagedPartitions(staging, partitionColumn).isEmpty()) {
+      return byDir; // nothing written: no Parquet to read
     }
     // the directory of each row, from the file it was read from: exact whatever the escaping of
     // the partition value in the directory name
@@ -214,12 +183,21 @@ public final class Lake {
           java.nio.charset.StandardCharsets.UTF_8);
       byDir.put(name, r.getLong(1) + ":" + (r.isNullAt(2) ? "0" : r.getDecimal(2).toPlainString()));
     }
-    for (String d : dirs) {
-      if (!byDir.containsKey(d)) {
-        byDir.put(d, "0:0"); // written but empty (cannot happen with Spark, kept for safety)
-      }
-    }
     return byDir;
+  }
+
+  /** The partition directories ({@code col=value}) Spark wrote under {@code staging}, sorted. */
+  private static List<String> stagedPartitions(Path staging, String partitionColumn) {
+    List<String> parts = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(staging, partitionColumn + "=*")) {
+      for (Path p : ds) {
+        parts.add(p.getFileName().toString());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("listing " + staging, e);
+    }
+    parts.sort(null);
+    return parts;
   }
 
   private String publishedFingerprint(String layer, String table, String partition) {

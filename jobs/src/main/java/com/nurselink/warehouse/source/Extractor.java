@@ -114,7 +114,7 @@ public final class Extractor {
       refused.add("optional column(s) missing: " + String.join(", ", missingOptional));
     }
     if (!refused.isEmpty()) {
-      String hint = missingOptional.isEmpty() || driftPolicy.equals(TOLERATE)
+      String hint = missingOptional.isEmpty()
           ? "set extract.schema-drift=" + IGNORE_NEW_COLUMNS + " to accept"
           : "set extract.schema-drift=" + TOLERATE + " to read missing optional columns as NULL";
       throw new SourceException(prefix + String.join("; ", refused) + " (" + hint + ")");
