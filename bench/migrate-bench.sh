@@ -9,7 +9,8 @@
 # left in BENCH_DIR.
 #
 # Usage: bench/migrate-bench.sh [FILE.db ...]
-#   default: the three reference samples plus a generated nurselink-like file of about 1M rows.
+#   default: the three reference samples, a generated nurselink-like file of about 1M rows, and the same
+#   file with its decimal commas written with a point (which pgloader loads completely).
 # Environment: PGHOST (127.0.0.1), PGPORT (5432), PGUSER (postgres), JOBS (2), ROWS (1000000),
 #   BENCH_DIR (target/bench).
 set -euo pipefail
@@ -139,6 +140,20 @@ if ((${#files[@]} == 0)); then
     generate "$big" "$rows_target"
   fi
   files+=("$big")
+  # The same rows with every decimal comma written with a point: a file pgloader loads completely, so
+  # that the two tools are also compared on the same work.
+  points="$work/nurselink-bench-points.db"
+  if [[ ! -f "$points" || "$big" -nt "$points" ]]; then
+    cp "$big" "$points.tmp"
+    sqlite3 "$points.tmp" <<'SQL'
+UPDATE missions SET hourly_rate = CAST(replace(hourly_rate, ',', '.') AS REAL) WHERE typeof(hourly_rate) = 'text';
+UPDATE contracts SET hourly_rate = CAST(replace(hourly_rate, ',', '.') AS REAL) WHERE typeof(hourly_rate) = 'text';
+UPDATE contracts SET hours_worked = CAST(replace(hours_worked, ',', '.') AS REAL) WHERE typeof(hours_worked) = 'text';
+VACUUM;
+SQL
+    mv "$points.tmp" "$points"
+  fi
+  files+=("$points")
 fi
 
 echo "bench: building the CLI" >&2
