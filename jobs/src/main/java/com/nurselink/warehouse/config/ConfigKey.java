@@ -29,8 +29,8 @@ public final class ConfigKey {
       "Business time zone: timestamps without an offset are local time here; every date key is a local date.");
   public static final ConfigKey LAKE_PATH = def("lake.path", Type.PATH, "lake",
       "Root of the Parquet lake (local path or any Hadoop-compatible URI).");
-  public static final ConfigKey WAREHOUSE_TYPE = def("warehouse.type", Type.STRING, "duckdb",
-      "Warehouse engine: duckdb (embedded file) or postgres.");
+  public static final ConfigKey WAREHOUSE_TYPE = oneOf("warehouse.type", "duckdb",
+      "Warehouse engine: duckdb (embedded file) or postgres.", "duckdb", "postgres");
   public static final ConfigKey WAREHOUSE_DUCKDB_PATH = def("warehouse.duckdb-path", Type.PATH,
       "warehouse/nurselink.duckdb", "DuckDB warehouse file (warehouse.type=duckdb).");
   public static final ConfigKey WAREHOUSE_URL = secret("warehouse.url", Type.STRING, null,
@@ -54,10 +54,10 @@ public final class ConfigKey {
       "Wait before the first retry of a source read, doubled at each further retry (capped at 60 s).");
   public static final ConfigKey EXTRACT_BUSY_TIMEOUT_MS = def("extract.busy-timeout-ms", Type.INT, "10000",
       "How long one attempt to snapshot a SQLite source waits for a writer's lock before it counts as failed.");
-  public static final ConfigKey SCHEMA_DRIFT = def("extract.schema-drift", Type.STRING, "fail",
+  public static final ConfigKey SCHEMA_DRIFT = oneOf("extract.schema-drift", "fail",
       "What to do when a source table differs from the contract: fail (any difference), ignore-new-columns "
           + "(unknown columns ignored, a dropped optional column still fails) or tolerate (unknown columns "
-          + "ignored, dropped optional columns read as NULL).");
+          + "ignored, dropped optional columns read as NULL).", "fail", "ignore-new-columns", "tolerate");
   public static final ConfigKey SPARK_MASTER = def("spark.master", Type.STRING, "local[*]",
       "Spark master when not launched by spark-submit.");
   public static final ConfigKey SPARK_SHUFFLE_PARTITIONS = def("spark.shuffle-partitions", Type.INT, "8",
@@ -85,13 +85,26 @@ public final class ConfigKey {
   private final String defaultValue;
   private final String doc;
   private final boolean secret;
+  private final List<String> choices;
 
-  private ConfigKey(String name, Type type, String defaultValue, String doc, boolean secret) {
+  private ConfigKey(String name, Type type, String defaultValue, String doc, boolean secret, List<String> choices) {
     this.name = name;
     this.type = type;
     this.defaultValue = defaultValue;
     this.doc = doc;
     this.secret = secret;
+    this.choices = List.copyOf(choices);
+  }
+
+  private ConfigKey(String name, Type type, String defaultValue, String doc, boolean secret) {
+    this(name, type, defaultValue, doc, secret, List.of());
+  }
+
+  /** A string key whose value must be one of {@code choices}. */
+  private static ConfigKey oneOf(String name, String dflt, String doc, String... choices) {
+    ConfigKey k = new ConfigKey(name, Type.STRING, dflt, doc, false, List.of(choices));
+    KEYS.put(name, k);
+    return k;
   }
 
   private static ConfigKey def(String name, Type type, String dflt, String doc) {
@@ -130,6 +143,16 @@ public final class ConfigKey {
   public String defaultValue() { return defaultValue; }
   public String doc() { return doc; }
   public boolean secret() { return secret; }
+  /** The values the key accepts; empty when any value of its type is accepted. */
+  public List<String> choices() { return choices; }
+
+  /** "a, b or c": the choices, for messages. */
+  public String choicesText() {
+    if (choices.size() < 2) {
+      return String.join("", choices);
+    }
+    return String.join(", ", choices.subList(0, choices.size() - 1)) + " or " + choices.get(choices.size() - 1);
+  }
 
   /** NURSELINK_A_B_C for a.b-c. */
   public String envVar() {

@@ -1,6 +1,5 @@
 package com.nurselink.warehouse.config;
 
-import com.nurselink.warehouse.source.Extractor;
 import com.nurselink.warehouse.util.Secrets;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -204,15 +203,12 @@ public final class Settings {
         throw new ConfigException(origins.get(k.name()) + ": " + k.name() + " must be 0 or more, got " + get(k));
       }
     }
-    String drift = get(ConfigKey.SCHEMA_DRIFT);
-    if (!java.util.Set.of(Extractor.FAIL, Extractor.IGNORE_NEW_COLUMNS, Extractor.TOLERATE).contains(drift)) {
-      throw new ConfigException(origins.get(ConfigKey.SCHEMA_DRIFT.name())
-          + ": extract.schema-drift must be fail, ignore-new-columns or tolerate");
-    }
-    String wt = get(ConfigKey.WAREHOUSE_TYPE);
-    if (!wt.equals("duckdb") && !wt.equals("postgres")) {
-      throw new ConfigException(origins.get(ConfigKey.WAREHOUSE_TYPE.name())
-          + ": warehouse.type must be duckdb or postgres");
+    for (ConfigKey k : ConfigKey.all()) {
+      String v = get(k);
+      if (!k.choices().isEmpty() && v != null && !k.choices().contains(v)) {
+        throw new ConfigException(origins.get(k.name()) + ": " + k.name() + " must be " + k.choicesText()
+            + ", got '" + Secrets.clip(v) + "'");
+      }
     }
   }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nurselink.warehouse.SparkTestBase;
 import com.nurselink.warehouse.config.ConfigException;
+import com.nurselink.warehouse.config.ConfigKey;
 import com.nurselink.warehouse.util.Pseudonyms;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,6 +99,13 @@ class ExtractorTest extends SparkTestBase {
     e = assertThrows(ConfigException.class,
         () -> new SourceTable("users", "x.db", "users", SourceTable.parseColumnMap("users", "email:mail\"--")));
     assertTrue(e.getMessage().contains("source.users.columns"), e.getMessage());
+  }
+
+  @Test
+  void theSettingAcceptsExactlyThePoliciesTheExtractorKnows() {
+    assertEquals(List.of(Extractor.FAIL, Extractor.IGNORE_NEW_COLUMNS, Extractor.TOLERATE),
+        ConfigKey.SCHEMA_DRIFT.choices());
+    assertEquals(Extractor.FAIL, ConfigKey.SCHEMA_DRIFT.defaultValue());
   }
 
   @Test
