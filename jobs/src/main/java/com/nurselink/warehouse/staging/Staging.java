@@ -75,8 +75,9 @@ import org.apache.spark.sql.types.StructField;
  * latest version of an id is invalid, the latest valid one is kept in clean.
  *
  * <p>Every raw row lands in exactly one of clean and quarantine. Both datasets derive from one
- * plan; writing both parses the raw rows twice, which measured cheaper than caching the typed rows
- * in memory for both (BENCHMARKS.md).
+ * plan; each parses the raw rows, which measured cheaper than caching the typed rows in memory for
+ * both (BENCHMARKS.md). The duplicate ids they share ({@link Result#duplicateIds()}) are worth
+ * caching: otherwise each output parses the raw rows a second time to find them.
  *
  * <p>Cost: only the rows of an id that has several valid versions are shuffled and sorted; the
  * duplicate ids are found by a narrow aggregation on the id and broadcast.
@@ -98,8 +99,13 @@ public final class Staging {
       "mission_applications", List.of("pending", "accepted", "rejected", "withdrawn"),
       "contracts", List.of("pending", "signed", "active", "completed", "cancelled", "disputed"));
 
-  /** Clean and quarantine datasets of one table. */
-  public record Result(Dataset<Row> clean, Dataset<Row> quarantine) {}
+  /**
+   * Clean and quarantine datasets of one table, and the ids carried by two valid rows or more (one
+   * column, {@code __dup_id}), which both of them use. A caller writing both may cache
+   * {@code duplicateIds}: the cached ids are then used by both plans, and the raw rows are parsed
+   * once for each output instead of twice.
+   */
+  public record Result(Dataset<Row> clean, Dataset<Row> quarantine, Dataset<Row> duplicateIds) {}
 
   /**
    * How one table is typed and validated. Text columns map a clean name to its raw column; the
@@ -231,9 +237,10 @@ public final class Staging {
         .groupBy(t("id").as(DUP_ID))
         .count()
         .filter(col("count").gt(1))
-        .select(col(DUP_ID), lit(true).as(DUPLICATED));
+        .select(col(DUP_ID));
     Dataset<Row> flagged = checked
-        .join(broadcast(duplicateIds), valid.and(t("id").equalTo(col(DUP_ID))), "left_outer")
+        .join(broadcast(duplicateIds.withColumn(DUPLICATED, lit(true))), valid.and(t("id").equalTo(col(DUP_ID))),
+            "left_outer")
         .drop(DUP_ID);
     Column competing = col(DUPLICATED).isNotNull();
     List<Column> order = new ArrayList<>();
@@ -264,7 +271,7 @@ public final class Staging {
     quarantineSelect.add(reason.as("reason"));
     quarantineSelect.add(split(reason, ",").as("reason_codes"));
     Dataset<Row> quarantine = ranked.filter(not(kept)).select(quarantineSelect.toArray(Column[]::new));
-    return new Result(clean, quarantine);
+    return new Result(clean, quarantine, duplicateIds);
   }
 
   private static Column t(String name) {

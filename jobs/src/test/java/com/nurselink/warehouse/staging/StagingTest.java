@@ -8,6 +8,7 @@ import com.nurselink.warehouse.SparkTestBase;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -271,9 +272,23 @@ class StagingTest extends SparkTestBase {
         raw("missions", 10, "id", "5", "updated_at", "2025-06-04 12:00", "title", "paris"),
         raw("missions", 11, "id", "5", "updated_at", "2025-06-04T10:00:00Z", "title", "utc"),
     };
-    for (Dataset<Row> input : List.of(df("missions", rows), df("missions", rows).repartition(3),
-        df("missions", rows).orderBy(org.apache.spark.sql.functions.col("title").desc()).coalesce(1))) {
-      Staging.Result r = Staging.stage("missions", input, PARIS);
+    List<Dataset<Row>> inputs = List.of(df("missions", rows), df("missions", rows).repartition(3),
+        df("missions", rows).orderBy(org.apache.spark.sql.functions.col("title").desc()).coalesce(1));
+    for (int run = 0; run < inputs.size() * 2; run++) {
+      Staging.Result r = Staging.stage("missions", inputs.get(run / 2), PARIS);
+      // every other run as the stage job runs it: the duplicate ids cached, used by clean and quarantine
+      boolean cached = run % 2 == 1;
+      if (cached) {
+        r.duplicateIds().persist();
+        // both plans read the cached ids instead of computing them again
+        assertTrue(r.clean().queryExecution().withCachedData().toString().contains("InMemoryRelation"));
+        assertTrue(r.quarantine().queryExecution().withCachedData().toString().contains("InMemoryRelation"));
+      }
+      // ids with two valid rows or more (4 has one valid row and one invalid)
+      List<Long> dupIds = new ArrayList<>();
+      r.duplicateIds().collectAsList().forEach(d -> dupIds.add(d.getLong(0)));
+      Collections.sort(dupIds);
+      assertEquals(List.of(1L, 2L, 3L, 5L), dupIds);
       Map<Long, String> titles = new TreeMap<>();
       for (Row c : r.clean().collectAsList()) {
         titles.put(c.getAs("id"), c.getAs("title"));
@@ -287,6 +302,9 @@ class StagingTest extends SparkTestBase {
       }
       assertEquals(Map.of("v1", "duplicate", "vnull", "duplicate", "vbad", "duplicate", "row5", "duplicate",
           "B", "duplicate", "new", "bad_enum", "paris", "duplicate"), quarantined);
+      if (cached) {
+        r.duplicateIds().unpersist(true);
+      }
     }
   }
 
