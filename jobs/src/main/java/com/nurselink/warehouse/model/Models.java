@@ -51,10 +51,35 @@ public final class Models {
    */
   public static Map<String, Dataset<Row>> buildModel(SparkSession spark, SqlParams params,
       Dataset<Row> previousDimNurse) {
+    registerPreviousDimNurse(spark, params, previousDimNurse);
+    return run(spark, params, MODEL);
+  }
+
+  private static void registerPreviousDimNurse(SparkSession spark, SqlParams params, Dataset<Row> previousDimNurse) {
     Dataset<Row> previous = previousDimNurse != null ? previousDimNurse
         : SqlModel.load(EMPTY_PREVIOUS_DIM_NURSE).apply(spark, params);
     previous.createOrReplaceTempView(PREVIOUS_DIM_NURSE);
-    return run(spark, params, MODEL);
+  }
+
+  /**
+   * Builds and publishes the model one table at a time, in dependency order: each output is handed
+   * to {@code publish} (which writes it and returns the published table), and the published table,
+   * not the plan that computed it, becomes the view the later models read. A fact that reads
+   * another fact or a dimension then scans its files instead of computing it again. Intermediate
+   * models ({@code int_*}) are views only.
+   */
+  public static void buildAndPublishModel(SparkSession spark, SqlParams params, Dataset<Row> previousDimNurse,
+      java.util.function.BiFunction<String, Dataset<Row>, Dataset<Row>> publish) {
+    registerPreviousDimNurse(spark, params, previousDimNurse);
+    for (String path : MODEL) {
+      SqlModel model = SqlModel.load(path);
+      Dataset<Row> df = model.apply(spark, params);
+      if (model.name().startsWith("int_")) {
+        df.createOrReplaceTempView(model.name());
+      } else {
+        publish.apply(model.name(), df).createOrReplaceTempView(model.name());
+      }
+    }
   }
 
   /** Builds the model with the {@code prev_dim_nurse} view already registered (empty when absent). */

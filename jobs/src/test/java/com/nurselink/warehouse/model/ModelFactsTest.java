@@ -4,14 +4,19 @@ import static com.nurselink.warehouse.model.ModelFixture.date;
 import static com.nurselink.warehouse.model.ModelFixture.ts;
 import static com.nurselink.warehouse.model.RowsAssert.assertRows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nurselink.warehouse.SparkTestBase;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 
@@ -125,5 +130,29 @@ class ModelFactsTest extends SparkTestBase {
         row(date("2024-03-31"), 2024, 3, 31, 7, 13, true, "2024-03"), // Sunday
         row(date("2024-04-01"), 2024, 4, 1, 1, 14, false, "2024-04")), // Monday
         sample);
+  }
+
+  @Test
+  void publishedTableByTableTheModelIsTheSameAndLaterModelsReadWhatWasPublished() {
+    ModelFixture.Built expected = ModelFixture.built(spark());
+    new ModelFixture().register(spark());
+    Dataset<Row> previous = spark().createDataFrame(ModelFixture.previousDimNurseWithHistory(),
+        SqlModel.load(Models.EMPTY_PREVIOUS_DIM_NURSE).apply(spark(), ModelFixture.PARAMS).schema());
+    List<String> order = new ArrayList<>();
+    Map<String, String> plans = new HashMap<>();
+    Models.buildAndPublishModel(spark(), ModelFixture.PARAMS, previous, (name, df) -> {
+      order.add(name);
+      plans.put(name, df.queryExecution().analyzed().toString());
+      List<Row> built = df.collectAsList();
+      assertRows(name, expected.rows(name), built);
+      // "published": a copy of the rows, as the job's read of the written files is
+      return spark().createDataFrame(built, df.schema());
+    });
+    assertEquals(List.of("dim_date", "dim_location", "dim_establishment", "dim_nurse", "fact_mission",
+        "fact_application", "fact_contract"), order);
+    // fact_mission is computed from the clean missions; the later facts read its published rows
+    assertTrue(plans.get("fact_mission").contains("clean_missions"), plans.get("fact_mission"));
+    assertFalse(plans.get("fact_application").contains("clean_missions"), plans.get("fact_application"));
+    assertFalse(plans.get("fact_contract").contains("clean_missions"), plans.get("fact_contract"));
   }
 }
