@@ -145,16 +145,40 @@ public final class Lake {
       if (!changed.isEmpty()) {
         Files.createDirectories(tableDir);
       }
+      Path emptyMarker = tableDir.resolve(EMPTY);
+      if (!fresh.isEmpty() && Files.exists(emptyMarker)) {
+        deleteTree(emptyMarker); // rows again: the partitions carry the columns
+      }
       for (String part : changed) {
         Path dir = staging.resolve(part);
         Files.writeString(dir.resolve("_fingerprint"), fresh.get(part));
         publish(dir, layer, table, part, runId);
+      }
+      if (fresh.isEmpty()) {
+        keepColumnsOfEmptyTable(df, tableDir, stagingDir(runId, layer, table + EMPTY));
       }
       deleteTree(staging);
       return new Published(layer, table, changed, removed, rows);
     } catch (IOException e) {
       throw new UncheckedIOException("publishing " + layer + "/" + table + " in " + root, e);
     }
+  }
+
+  /**
+   * Directory, inside a partitioned table without any row, of a zero-row Parquet file that keeps the
+   * table's columns: the table has no partition to read them from, and its readers (the next models,
+   * the warehouse load) still need an empty table, not a missing one.
+   */
+  public static final String EMPTY = "_empty";
+
+  private static void keepColumnsOfEmptyTable(Dataset<Row> df, Path tableDir, Path staging) throws IOException {
+    Path marker = tableDir.resolve(EMPTY);
+    df.limit(0).write().mode(SaveMode.Overwrite).parquet(staging.toString());
+    Files.createDirectories(tableDir);
+    if (Files.exists(marker)) {
+      deleteTree(marker);
+    }
+    Files.move(staging, marker, StandardCopyOption.ATOMIC_MOVE);
   }
 
   /**
@@ -272,7 +296,8 @@ public final class Lake {
       }
       List<String> parts = partitions(layer, table);
       if (parts.isEmpty()) {
-        return null;
+        // a partitioned table without rows: its columns, or nothing when it never had any
+        return Files.isDirectory(t.resolve(EMPTY)) ? spark.read().parquet(t.resolve(EMPTY).toString()) : null;
       }
       // One scan over every partition's version directory (<versions>/<col=value>/<run>/): Spark
       // finds the partition value in the path under the base path. One relation instead of a

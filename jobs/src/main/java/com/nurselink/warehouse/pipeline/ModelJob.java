@@ -36,8 +36,11 @@ public final class ModelJob implements PipelineJob {
         ctx.lake().writeTable(df, g.layer(), g.name(), ctx.runId());
         n = -1;
       }
-      // the later models read the published table
+      // the later models read the published table (a partitioned table without rows has no partition)
       Dataset<Row> table = ctx.lake().read(ctx.spark(), g.layer(), g.name());
+      if (table == null) {
+        table = ctx.spark().createDataFrame(java.util.List.of(), df.schema());
+      }
       if (n < 0) {
         n = table.count();
       }

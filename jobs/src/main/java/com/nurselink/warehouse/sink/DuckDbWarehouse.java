@@ -81,11 +81,21 @@ public final class DuckDbWarehouse {
     try (Connection c = open(); Statement st = c.createStatement()) {
       c.setAutoCommit(false);
       for (GoldTables.Gold g : tables) {
-        if (!lake.exists(g.layer(), g.name()) || (g.partitioned() && lake.partitions(g.layer(), g.name()).isEmpty())) {
+        if (!lake.exists(g.layer(), g.name())) {
           continue;
         }
-        st.execute("CREATE OR REPLACE TABLE " + g.name() + " AS SELECT * FROM read_parquet("
-            + literal(parquetGlob(lake, g)) + ", hive_partitioning = " + g.partitioned() + ", union_by_name = true)");
+        Path emptyTable = lake.table(g.layer(), g.name()).resolve(Lake.EMPTY);
+        if (g.partitioned() && lake.partitions(g.layer(), g.name()).isEmpty()) {
+          if (!Files.isDirectory(emptyTable)) {
+            continue;
+          }
+          // no rows: an empty table with the table's columns
+          st.execute("CREATE OR REPLACE TABLE " + g.name() + " AS SELECT * FROM read_parquet("
+              + literal(emptyTable.resolve("*.parquet").toString()) + ")");
+        } else {
+          st.execute("CREATE OR REPLACE TABLE " + g.name() + " AS SELECT * FROM read_parquet("
+              + literal(parquetGlob(lake, g)) + ", hive_partitioning = " + g.partitioned() + ", union_by_name = true)");
+        }
         try (var rs = st.executeQuery("SELECT count(*) FROM " + g.name())) {
           rs.next();
           counts.put(g.name(), rs.getLong(1));

@@ -1,15 +1,19 @@
 package com.nurselink.warehouse.lake;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nurselink.warehouse.SparkTestBase;
+import com.nurselink.warehouse.sink.DuckDbWarehouse;
+import com.nurselink.warehouse.sink.GoldTables;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
@@ -47,6 +51,38 @@ class LakeTest extends SparkTestBase {
       assertEquals(1, rs.getLong(1));
       assertEquals(7, rs.getLong(2));
     }
+  }
+
+  @Test
+  void aPartitionedTableWithoutRowsStaysAnEmptyTableWithItsColumns() throws Exception {
+    Lake lake = new Lake(dir);
+    Dataset<Row> none = df("(1, 'a')").where("id < 0");
+    Lake.Published p = lake.writeChangedPartitions(none, "warehouse", "t", "d", "run1");
+    assertEquals(0, p.rows());
+    assertEquals(List.of(), lake.partitions("warehouse", "t"));
+    Dataset<Row> read = lake.read(spark(), "warehouse", "t");
+    assertEquals(0, read.count());
+    assertEquals(List.of("id", "d"), List.of(read.columns()));
+    DuckDbWarehouse wh = new DuckDbWarehouse(dir.resolve("wh.duckdb"));
+    GoldTables.Gold gold = new GoldTables.Gold("warehouse", "t", "d");
+    assertEquals(Map.of("t", 0L), wh.load(lake, List.of(gold)));
+    try (Connection c = wh.openReadOnly();
+        ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM t WHERE id IS NULL OR d IS NULL")) {
+      rs.next();
+      assertEquals(0, rs.getLong(1)); // both columns exist
+    }
+
+    // rows again: the partitions carry the columns
+    lake.writeChangedPartitions(df("(1, 'a'), (2, 'b')"), "warehouse", "t", "d", "run2");
+    assertFalse(Files.exists(lake.table("warehouse", "t").resolve(Lake.EMPTY)));
+    assertEquals(2, lake.read(spark(), "warehouse", "t").count());
+    assertEquals(Map.of("t", 2L), wh.load(lake, List.of(gold)));
+
+    // and none again: every partition removed, the columns kept, the warehouse table emptied
+    lake.writeChangedPartitions(none, "warehouse", "t", "d", "run3");
+    assertEquals(List.of(), lake.partitions("warehouse", "t"));
+    assertEquals(0, lake.read(spark(), "warehouse", "t").count());
+    assertEquals(Map.of("t", 0L), wh.load(lake, List.of(gold)));
   }
 
   @Test

@@ -151,6 +151,21 @@ class PipelineEndToEndTest extends SparkTestBase {
   }
 
   @Test
+  void aSourceWithoutAnyContractGivesEmptyContractTables() throws Exception {
+    // a new site: missions and applications, no contract signed yet
+    Path db = handMade();
+    exec(db, "DELETE FROM contracts");
+    Settings s = settings("nocontract");
+    assertEquals(0, RunCommand.execute(s, db.toString(), LocalDate.parse("2024-03-31"), List.of(), false, false));
+    Path wh = dir.resolve("nocontract.duckdb");
+    assertEquals(List.of(r(0L, 0L, 0L)), duck(wh, "SELECT (SELECT count(*) FROM fact_contract),"
+        + " (SELECT count(*) FROM kpi_contract_monthly), (SELECT count(*) FROM clean_contracts)"));
+    // the contract columns are there for analysts' queries, and the missions are still counted
+    assertEquals(List.of(r(0L)), duck(wh, "SELECT count(gross_amount) FROM fact_contract"));
+    assertEquals(List.of(r(4L)), duck(wh, "SELECT total_missions FROM kpi_headline"));
+  }
+
+  @Test
   void generatedSourceRerunLateEventsAndPlainSqlAgree() throws Exception {
     Path db = dir.resolve("gen.db");
     Generator.create().missions(1500).seed(7).writeSqlite(db);
