@@ -36,11 +36,8 @@ public final class ModelJob implements PipelineJob {
         ctx.lake().writeTable(df, g.layer(), g.name(), ctx.runId());
         n = -1;
       }
-      // the later models read the published table (a partitioned table without rows has no partition)
+      // the later models read the published table (empty with its columns when it has no row)
       Dataset<Row> table = ctx.lake().read(ctx.spark(), g.layer(), g.name());
-      if (table == null) {
-        table = ctx.spark().createDataFrame(java.util.List.of(), df.schema());
-      }
       if (n < 0) {
         n = table.count();
       }
