@@ -5,6 +5,7 @@ import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -69,7 +70,7 @@ public final class Models {
    * models ({@code int_*}) are views only.
    */
   public static void buildAndPublishModel(SparkSession spark, SqlParams params, Dataset<Row> previousDimNurse,
-      java.util.function.BiFunction<String, Dataset<Row>, Dataset<Row>> publish) {
+      BiFunction<String, Dataset<Row>, Dataset<Row>> publish) {
     registerPreviousDimNurse(spark, params, previousDimNurse);
     for (String path : MODEL) {
       SqlModel model = SqlModel.load(path);

@@ -2,6 +2,8 @@ package com.nurselink.warehouse.pipeline;
 
 import com.nurselink.warehouse.model.Models;
 import com.nurselink.warehouse.sink.GoldTables;
+import java.util.HashSet;
+import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -23,7 +25,7 @@ public final class ModelJob implements PipelineJob {
     ModelInputs.registerClean(ctx);
     Dataset<Row> previous = ctx.lake().read(ctx.spark(), "warehouse", "dim_nurse");
     long[] rows = {0};
-    java.util.Set<String> published = new java.util.HashSet<>();
+    Set<String> published = new HashSet<>();
     Models.buildAndPublishModel(ctx.spark(), ModelInputs.params(ctx), previous, (name, df) -> {
       GoldTables.Gold g = GoldTables.byName(name);
       long n;

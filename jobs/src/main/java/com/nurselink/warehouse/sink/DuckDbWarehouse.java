@@ -63,9 +63,26 @@ public final class DuckDbWarehouse {
     return new Ledger(this::open);
   }
 
-  static String parquetGlob(Lake lake, GoldTables.Gold g) {
+  /**
+   * The {@code read_parquet(...)} of a gold table's published files: its partitions, or for a
+   * partitioned table without rows the zero-row file that keeps its columns; null when the table was
+   * never written.
+   */
+  static String readParquet(Lake lake, GoldTables.Gold g) {
+    if (!lake.exists(g.layer(), g.name())) {
+      return null;
+    }
     Path t = lake.table(g.layer(), g.name());
-    return (g.partitioned() ? t.resolve("*").resolve("*.parquet") : t.resolve("*.parquet")).toString();
+    if (!g.partitioned()) {
+      return "read_parquet(" + literal(t.resolve("*.parquet").toString())
+          + ", hive_partitioning = false, union_by_name = true)";
+    }
+    if (lake.partitions(g.layer(), g.name()).isEmpty()) {
+      Path empty = t.resolve(Lake.EMPTY);
+      return Files.isDirectory(empty) ? "read_parquet(" + literal(empty.resolve("*.parquet").toString()) + ")" : null;
+    }
+    return "read_parquet(" + literal(t.resolve("*").resolve("*.parquet").toString())
+        + ", hive_partitioning = true, union_by_name = true)";
   }
 
   static String literal(String s) {
@@ -81,21 +98,11 @@ public final class DuckDbWarehouse {
     try (Connection c = open(); Statement st = c.createStatement()) {
       c.setAutoCommit(false);
       for (GoldTables.Gold g : tables) {
-        if (!lake.exists(g.layer(), g.name())) {
+        String source = readParquet(lake, g);
+        if (source == null) {
           continue;
         }
-        Path emptyTable = lake.table(g.layer(), g.name()).resolve(Lake.EMPTY);
-        if (g.partitioned() && lake.partitions(g.layer(), g.name()).isEmpty()) {
-          if (!Files.isDirectory(emptyTable)) {
-            continue;
-          }
-          // no rows: an empty table with the table's columns
-          st.execute("CREATE OR REPLACE TABLE " + g.name() + " AS SELECT * FROM read_parquet("
-              + literal(emptyTable.resolve("*.parquet").toString()) + ")");
-        } else {
-          st.execute("CREATE OR REPLACE TABLE " + g.name() + " AS SELECT * FROM read_parquet("
-              + literal(parquetGlob(lake, g)) + ", hive_partitioning = " + g.partitioned() + ", union_by_name = true)");
-        }
+        st.execute("CREATE OR REPLACE TABLE " + g.name() + " AS SELECT * FROM " + source);
         try (var rs = st.executeQuery("SELECT count(*) FROM " + g.name())) {
           rs.next();
           counts.put(g.name(), rs.getLong(1));
