@@ -128,11 +128,7 @@ floor_load() {
 
 files=("$@")
 if ((${#files[@]} == 0)); then
-  ref=""
-  for d in "$here/.." "$here/../.." "$here/../../.."; do
-    [[ -d "$d/shared/reference/sqlite" ]] && { ref="$(cd "$d/shared/reference/sqlite" && pwd)"; break; }
-  done
-  [[ -n "$ref" ]] || { echo "bench: ../shared/reference/sqlite not found next to the repository" >&2; exit 2; }
+  ref="$(cd "$here/../jobs/src/test/resources/reference/sqlite" && pwd)"
   files=("$ref/chinook.sqlite" "$ref/northwind.sqlite" "$ref/sakila.sqlite")
   big="$work/nurselink-bench.db"
   if [[ ! -f "$big" ]]; then

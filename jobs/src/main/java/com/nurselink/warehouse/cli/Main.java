@@ -1,6 +1,7 @@
 package com.nurselink.warehouse.cli;
 
 import com.nurselink.warehouse.config.ConfigException;
+import com.nurselink.warehouse.util.Errors;
 import com.nurselink.warehouse.util.Secrets;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -50,21 +51,16 @@ public final class Main implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
     cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
-      Throwable root = ex;
       if (ex instanceof ConfigException) {
         printError(cmd.getErr(), ex.getMessage());
         return EXIT_USAGE;
       }
-      String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-      while (root.getCause() != null && root.getCause() != root) {
-        root = root.getCause();
-      }
-      if (root != ex && root.getMessage() != null && !msg.contains(root.getMessage())) {
-        msg = msg + ": " + root.getMessage();
-      }
+      String msg = Errors.oneLine(ex);
       printError(cmd.getErr(), msg);
       if (Boolean.getBoolean("nurselink.verbose")) {
-        ex.printStackTrace(cmd.getErr());
+        java.io.StringWriter trace = new java.io.StringWriter();
+        ex.printStackTrace(new PrintWriter(trace));
+        cmd.getErr().println(Secrets.maskText(trace.toString()));
       }
       return ex instanceof ExitCodeException ece ? ece.exitCode() : EXIT_FAILED;
     });

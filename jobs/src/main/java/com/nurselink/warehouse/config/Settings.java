@@ -111,6 +111,12 @@ public final class Settings {
         values.put(e.getKey(), e.getValue());
         origins.put(e.getKey(), "command line");
       }
+      for (Map.Entry<String, String> e : values.entrySet()) {
+        ConfigKey k = ConfigKey.lookup(e.getKey());
+        if (k != null && k.secret()) {
+          Secrets.remember(e.getValue());
+        }
+      }
       Settings s = new Settings(values, origins);
       s.validate();
       return s;

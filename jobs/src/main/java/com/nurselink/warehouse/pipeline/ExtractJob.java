@@ -1,5 +1,6 @@
 package com.nurselink.warehouse.pipeline;
 
+import com.nurselink.warehouse.util.Errors;
 import com.nurselink.warehouse.config.ConfigKey;
 import com.nurselink.warehouse.ops.Watermarks;
 import com.nurselink.warehouse.sink.Warehouses;
@@ -120,7 +121,7 @@ public final class ExtractJob implements PipelineJob {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    return root instanceof java.sql.SQLException sql ? SqliteSnapshots.sqliteReason(sql) : Pipeline.oneLine(root);
+    return root instanceof java.sql.SQLException sql ? SqliteSnapshots.sqliteReason(sql) : Errors.oneLine(root);
   }
 
   static void writeMarker(Path dir, String marker) {

@@ -3,6 +3,7 @@ package com.nurselink.warehouse.pipeline;
 import com.nurselink.warehouse.ops.Alerts;
 import com.nurselink.warehouse.ops.JobGraph;
 import com.nurselink.warehouse.ops.Ledger;
+import com.nurselink.warehouse.util.Errors;
 import com.nurselink.warehouse.util.Secrets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -98,12 +99,12 @@ public final class Pipeline {
             r.rowsIn(), r.rowsOut(), r.rowsQuarantined(), secs, secs > 0 ? r.rowsIn() / secs : 0.0));
       } catch (Exception | Error e) {
         double secs = (System.nanoTime() - t0) / 1e9;
-        String msg = Secrets.maskText(oneLine(e));
+        String msg = Errors.oneLine(e);
         if (ledger != null) {
           try {
             ledger.finished(ctx.runId(), id, Instant.now(), "failed", 0, 0, 0, null, msg);
           } catch (RuntimeException ledgerDown) {
-            ctx.progress().info(id, "could not record the failure in the ledger: " + oneLine(ledgerDown));
+            ctx.progress().info(id, "could not record the failure in the ledger: " + Errors.oneLine(ledgerDown));
           }
         }
         outcomes.add(new Outcome(id, "failed", null, secs, msg));
@@ -150,20 +151,6 @@ public final class Pipeline {
       }
     }
     return m;
-  }
-
-  /** The error as one line: message and root cause. */
-  public static String oneLine(Throwable e) {
-    String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    if (root != e && root.getMessage() != null && !msg.contains(root.getMessage())) {
-      msg = msg + ": " + root.getMessage();
-    }
-    String first = msg.lines().findFirst().orElse(msg);
-    return first.length() > 500 ? first.substring(0, 500) + "..." : first;
   }
 
   static String json(Map<String, String> m) {

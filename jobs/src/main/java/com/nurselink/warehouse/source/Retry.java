@@ -1,5 +1,6 @@
 package com.nurselink.warehouse.source;
 
+import com.nurselink.warehouse.util.Errors;
 import com.nurselink.warehouse.util.Secrets;
 import java.net.ConnectException;
 import java.sql.SQLException;
@@ -47,7 +48,7 @@ public record Retry(int retries, long backoffMillis, Consumer<String> log) {
         }
         long wait = waitBefore(attempt + 1);
         log.accept(Secrets.maskText(String.format(Locale.ROOT, "%s: %s; retry %d/%d in %d ms", what,
-            com.nurselink.warehouse.pipeline.Pipeline.oneLine(e), attempt + 1, retries, wait)));
+            Errors.oneLine(e), attempt + 1, retries, wait)));
         try {
           Thread.sleep(wait);
         } catch (InterruptedException ie) {

@@ -96,24 +96,13 @@ final class MigrationTestSupport {
     }
   }
 
-  /**
-   * A copy of a reference database: {@code ../shared/reference/sqlite/NAME} next to the repository (system
-   * property nurselink.repo), or next to one of its parent directories (a checkout nested deeper).
-   */
+  /** A copy of a reference database carried by the repository (jobs/src/test/resources/reference/sqlite). */
   static Path reference(String file, Path dir) throws Exception {
     ensureTmp();
     Path repo = Path.of(System.getProperty("nurselink.repo", ".")).toAbsolutePath().normalize();
-    Path src = null;
-    for (Path p = repo.getParent(); p != null && src == null; p = p.getParent()) {
-      Path candidate = p.resolve("shared/reference/sqlite").resolve(file);
-      if (Files.isRegularFile(candidate)) {
-        src = candidate;
-      }
-    }
-    if (src == null) {
-      fail("reference database missing: " + repo.resolve("../shared/reference/sqlite").normalize().resolve(file)
-          + " (expected ../shared/reference/sqlite/ next to the repository, located through the system property"
-          + " nurselink.repo)");
+    Path src = repo.resolve("jobs/src/test/resources/reference/sqlite").resolve(file);
+    if (!Files.isRegularFile(src)) {
+      fail("reference database missing: " + src);
     }
     Path copy = dir.resolve(file);
     Files.copy(src, copy, StandardCopyOption.REPLACE_EXISTING);

@@ -170,21 +170,14 @@ public final class FakeAirflow implements AutoCloseable {
     }
   }
 
-  /** shared/reference/airflow next to the repository (or a parent of it). */
+  /** The official specs carried by the repository: jobs/src/test/resources/reference/airflow. */
   static Path specDir() {
-    String explicit = System.getProperty("nurselink.airflow.specs");
-    if (explicit != null) {
-      return Path.of(explicit);
+    Path dir = Path.of(System.getProperty("nurselink.repo", ".")).toAbsolutePath()
+        .resolve("jobs/src/test/resources/reference/airflow");
+    if (!Files.isRegularFile(dir.resolve("airflow3-v2.yaml"))) {
+      throw new IllegalStateException("official Airflow specs not found in " + dir);
     }
-    Path p = Path.of(System.getProperty("nurselink.repo", ".")).toAbsolutePath();
-    for (; p != null; p = p.getParent()) {
-      Path candidate = p.resolve("shared/reference/airflow");
-      if (Files.isRegularFile(candidate.resolve("airflow3-v2.yaml"))) {
-        return candidate;
-      }
-    }
-    throw new IllegalStateException("official Airflow specs not found: expected shared/reference/airflow "
-        + "beside the repository (or set -Dnurselink.airflow.specs)");
+    return dir;
   }
 
   /**
