@@ -413,6 +413,24 @@ public final class Lake {
     }
   }
 
+  /** The layers of the lake, each a directory of tables. */
+  public static final List<String> LAYERS = List.of("raw", "clean", "quarantine", "warehouse", "features");
+
+  /**
+   * Removes every table of every layer (and their kept versions): the lake becomes empty, to be
+   * rebuilt by the run. Files of the lake itself ({@code _sources.json}) stay.
+   */
+  public void clearTables() {
+    try {
+      for (String layer : LAYERS) {
+        deleteTree(root.resolve(layer));
+      }
+      deleteTree(root.resolve(VERSIONS));
+    } catch (IOException e) {
+      throw new UncheckedIOException("clearing the lake " + root, e);
+    }
+  }
+
   /** Removes staging leftovers of crashed runs (anything but {@code keepRunId}). */
   public void sweepStaging(String keepRunId) {
     Path staging = root.resolve(STAGING);

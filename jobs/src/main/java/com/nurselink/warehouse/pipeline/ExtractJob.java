@@ -53,6 +53,10 @@ public final class ExtractJob implements PipelineJob {
     int busyTimeout = s.getInt(ConfigKey.EXTRACT_BUSY_TIMEOUT_MS);
     Watermarks watermarks = Warehouses.watermarks(s, ctx.lake().root());
     boolean anyPostgres = ctx.sources().values().stream().anyMatch(SourceTable::isPostgres);
+    if (LakeSources.check(ctx.lake(), ctx.sources(), ctx.fullRefresh())) {
+      ctx.progress().info("extract", "the lake was built from other sources: rebuilding it from this run's"
+          + " sources (--full-refresh)");
+    }
     Map<String, String> committed = ctx.fullRefresh() || !anyPostgres ? Map.of() : watermarks.committed();
     // Resolve and check every source before any write.
     Map<String, Extractor.Extracted> reads = new LinkedHashMap<>();
@@ -64,7 +68,7 @@ public final class ExtractJob implements PipelineJob {
       String since = src.isPostgres() ? committed.get(t) : null;
       Extractor.Extracted ex = retry.call(t + " from " + where, () -> {
         String jdbcUrl = src.isSqlite()
-            ? "jdbc:sqlite:" + SqliteSnapshots.take(Path.of(src.sqlitePath()), snapDir, ctx.runId(), t, busyTimeout)
+            ? "jdbc:sqlite:" + SqliteSnapshots.take(Path.of(src.sqlitePath()), snapDir, ctx.runId(), busyTimeout)
             : src.url();
         return Extractor.read(ctx.spark(), src, jdbcUrl, where, opt, since,
             s.getInt(ConfigKey.EXTRACT_OVERLAP_SECONDS));
@@ -106,6 +110,7 @@ public final class ExtractJob implements PipelineJob {
     for (Lake.Staged st : staged) {
       ctx.lake().publish(st);
     }
+    LakeSources.record(ctx.lake(), ctx.sources());
     watermarks.setPending(pending);
     int pruned = SqliteSnapshots.prune(snapDir, s.getInt(ConfigKey.SNAPSHOT_RETENTION_DAYS), Instant.now());
     if (pruned > 0) {

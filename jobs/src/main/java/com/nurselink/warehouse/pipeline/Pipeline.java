@@ -1,10 +1,13 @@
 package com.nurselink.warehouse.pipeline;
 
+import com.nurselink.warehouse.config.ConfigKey;
 import com.nurselink.warehouse.ops.Alerts;
 import com.nurselink.warehouse.ops.JobGraph;
 import com.nurselink.warehouse.ops.Ledger;
+import com.nurselink.warehouse.source.SqliteSnapshots;
 import com.nurselink.warehouse.util.Errors;
 import com.nurselink.warehouse.util.Secrets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -115,6 +118,11 @@ public final class Pipeline {
       } finally {
         ctx.lake().sweepStaging("");
       }
+    }
+    if (jobs.contains("extract")) {
+      boolean succeeded = outcomes.size() == jobs.size()
+          && outcomes.stream().allMatch(o -> o.status().equals("success"));
+      SqliteSnapshots.settle(Path.of(ctx.settings().get(ConfigKey.SNAPSHOT_DIR)), ctx.runId(), succeeded);
     }
     return outcomes;
   }

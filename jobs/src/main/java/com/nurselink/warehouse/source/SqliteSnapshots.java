@@ -11,6 +11,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -21,20 +23,20 @@ public final class SqliteSnapshots {
   private SqliteSnapshots() {}
 
   /** Copies {@code source} into {@code dir} as {@code <name>-<runId>.db} and returns that file. */
-  public static Path take(Path source, Path dir, String runId, String table) {
-    return take(source, dir, runId, table, 10_000);
+  public static Path take(Path source, Path dir, String runId) {
+    return take(source, dir, runId, 10_000);
   }
 
   /**
-   * As {@link #take(Path, Path, String, String)}, waiting at most {@code busyTimeoutMillis} for a
+   * As {@link #take(Path, Path, String)}, waiting at most {@code busyTimeoutMillis} for a
    * writer's lock (then the snapshot fails with "database is locked by a writer").
    */
-  public static Path take(Path source, Path dir, String runId, String table, int busyTimeoutMillis) {
+  public static Path take(Path source, Path dir, String runId, int busyTimeoutMillis) {
     if (!Files.exists(source)) {
-      throw new SourceException("source file not found: " + source + " (table " + table + ")");
+      throw new SourceException("source file not found: " + source);
     }
     if (!Files.isRegularFile(source) || !Files.isReadable(source)) {
-      throw new SourceException("source file not readable: " + source + " (table " + table + ")");
+      throw new SourceException("source file not readable: " + source);
     }
     String name = source.getFileName().toString().replaceAll("\\.(db|sqlite3?)$", "");
     Path target = dir.resolve(name + "-" + runId + ".db").toAbsolutePath();
@@ -51,14 +53,52 @@ public final class SqliteSnapshots {
       try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + source.toAbsolutePath(), p);
           Statement st = c.createStatement()) {
         st.executeUpdate("backup to '" + partial.toAbsolutePath().toString().replace("'", "''") + "'");
+      } catch (SQLException | RuntimeException e) {
+        Files.deleteIfExists(partial); // a failed backup leaves nothing behind
+        throw e;
       }
       Files.move(partial, target);
       return target;
     } catch (SQLException e) {
-      throw new SourceException("cannot snapshot " + source + " (table " + table + "): " + sqliteReason(e), e);
+      throw new SourceException("cannot snapshot " + source + ": " + sqliteReason(e), e);
     } catch (IOException e) {
       throw new UncheckedIOException("snapshot of " + source + " into " + dir, e);
     }
+  }
+
+  /** Suffix of the snapshots kept from the last failed run, for diagnosis. */
+  static final String FAILED = ".failed.db";
+
+  /**
+   * After a run: the snapshots of a failed run are kept, renamed {@code *.failed.db}, as the only
+   * failed ones (those of earlier failed runs are deleted); a successful run's stay until the
+   * retention prunes them. Returns how many files were deleted.
+   */
+  public static int settle(Path dir, String runId, boolean succeeded) {
+    if (succeeded || !Files.isDirectory(dir)) {
+      return 0;
+    }
+    String suffix = "-" + runId + ".db";
+    int deleted = 0;
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.db")) {
+      List<Path> mine = new ArrayList<>();
+      for (Path p : ds) {
+        String n = p.getFileName().toString();
+        if (n.endsWith(FAILED)) {
+          Files.delete(p);
+          deleted++;
+        } else if (n.endsWith(suffix)) {
+          mine.add(p);
+        }
+      }
+      for (Path p : mine) {
+        String n = p.getFileName().toString();
+        Files.move(p, p.resolveSibling(n.substring(0, n.length() - ".db".length()) + FAILED));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("settling the snapshots in " + dir, e);
+    }
+    return deleted;
   }
 
   public static String sqliteReason(SQLException e) {

@@ -57,7 +57,7 @@ class RunFailureTest extends SparkTestBase {
       assertEquals("extract", e.job());
       assertEquals("failed", e.status());
       assertEquals(LocalDate.parse("2026-03-31"), e.logicalDate());
-      assertEquals("source file not found: " + missing + " (table users)", e.error());
+      assertEquals("source file not found: " + missing, e.error());
       assertEquals(1, received.size(), "one alert: " + received);
       assertTrue(received.get(0).contains("job extract failed for 2026-03-31: source file not found"),
           received.get(0));

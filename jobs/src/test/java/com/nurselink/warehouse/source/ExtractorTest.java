@@ -111,18 +111,43 @@ class ExtractorTest extends SparkTestBase {
   @Test
   void snapshotsAreConsistentCopiesAndMissingOrCorruptFilesGiveOneLineErrors() throws Exception {
     Path p = db("CREATE TABLE t (x)", "INSERT INTO t VALUES (1)");
-    Path snap = SqliteSnapshots.take(p, dir.resolve("snaps"), "r1", "users");
+    Path snap = SqliteSnapshots.take(p, dir.resolve("snaps"), "r1");
     assertTrue(Files.size(snap) > 0);
     SourceException e = assertThrows(SourceException.class,
-        () -> SqliteSnapshots.take(dir.resolve("absent.db"), dir.resolve("snaps"), "r2", "users"));
-    assertEquals("source file not found: " + dir.resolve("absent.db") + " (table users)", e.getMessage());
+        () -> SqliteSnapshots.take(dir.resolve("absent.db"), dir.resolve("snaps"), "r2"));
+    assertEquals("source file not found: " + dir.resolve("absent.db"), e.getMessage());
     Path corrupt = dir.resolve("corrupt.db");
     byte[] bytes = Files.readAllBytes(p);
     byte[] junk = new byte[bytes.length];
     System.arraycopy(bytes, 0, junk, 0, 20);
     Files.write(corrupt, junk);
-    e = assertThrows(SourceException.class, () -> SqliteSnapshots.take(corrupt, dir.resolve("snaps"), "r3", "users"));
-    assertTrue(e.getMessage().startsWith("cannot snapshot " + corrupt), e.getMessage());
-    assertTrue(e.getMessage().contains("corrupt"), e.getMessage());
+    e = assertThrows(SourceException.class, () -> SqliteSnapshots.take(corrupt, dir.resolve("snaps"), "r3"));
+    assertEquals("cannot snapshot " + corrupt + ": not a valid SQLite database (corrupt or truncated)",
+        e.getMessage());
+    // the failed backups left nothing behind: only the first run's snapshot is there
+    assertEquals(List.of(snap.getFileName().toString()), names(dir.resolve("snaps")));
+  }
+
+  @Test
+  void onlyTheLastFailedRunKeepsItsSnapshots() throws Exception {
+    Path p = db("CREATE TABLE t (x)", "INSERT INTO t VALUES (1)");
+    Path snaps = dir.resolve("kept");
+    SqliteSnapshots.take(p, snaps, "ok1");
+    assertEquals(0, SqliteSnapshots.settle(snaps, "ok1", true));
+    SqliteSnapshots.take(p, snaps, "bad1");
+    assertEquals(0, SqliteSnapshots.settle(snaps, "bad1", false));
+    assertEquals(List.of("src-bad1.failed.db", "src-ok1.db"), names(snaps));
+    SqliteSnapshots.take(p, snaps, "bad2");
+    assertEquals(1, SqliteSnapshots.settle(snaps, "bad2", false));
+    assertEquals(List.of("src-bad2.failed.db", "src-ok1.db"), names(snaps));
+    SqliteSnapshots.take(p, snaps, "ok2");
+    assertEquals(0, SqliteSnapshots.settle(snaps, "ok2", true));
+    assertEquals(List.of("src-bad2.failed.db", "src-ok1.db", "src-ok2.db"), names(snaps));
+  }
+
+  private static List<String> names(Path d) throws Exception {
+    try (var s = Files.list(d)) {
+      return s.map(x -> x.getFileName().toString()).sorted().toList();
+    }
   }
 }
