@@ -1,10 +1,13 @@
 package com.nurselink.warehouse.pipeline;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nurselink.warehouse.ops.Alerts;
 import com.nurselink.warehouse.ops.JobGraph;
 import com.nurselink.warehouse.ops.Ledger;
 import com.nurselink.warehouse.util.Errors;
 import com.nurselink.warehouse.util.Secrets;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,6 +23,7 @@ import java.util.function.Supplier;
  */
 public final class Pipeline {
   private static final Map<String, Supplier<PipelineJob>> JOBS = new LinkedHashMap<>();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   static {
     JOBS.put("extract", ExtractJob::new);
@@ -153,13 +157,15 @@ public final class Pipeline {
     return m;
   }
 
+  /** The watermarks as a JSON object (null when there are none), as the ledger stores them. */
   static String json(Map<String, String> m) {
     if (m == null || m.isEmpty()) {
       return null;
     }
-    StringBuilder sb = new StringBuilder("{");
-    m.forEach((k, v) -> sb.append(sb.length() > 1 ? "," : "").append('"').append(k).append("\":")
-        .append(v == null ? "null" : "\"" + v.replace("\"", "\\\"") + "\""));
-    return sb.append('}').toString();
+    try {
+      return JSON.writeValueAsString(m);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }
