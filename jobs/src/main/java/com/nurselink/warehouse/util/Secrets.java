@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  *
  * <p>Two layers: patterns that recognise a password in a URL ({@code //user:pass@host},
  * {@code user:pass@host} as drivers echo a host, {@code ?password=}, {@code &password=},
- * {@code ;password=}) or in a property ({@code password: x}, {@code "token": "x"}), and the literal
+ * {@code ;password=}) or in a property ({@code password=x}, {@code "token": "x"}), and the literal
  * values of the secrets this process was configured with ({@link #remember}), replaced wherever they
  * appear, whatever text a driver wraps around them.
  *
@@ -28,9 +28,14 @@ public final class Secrets {
   /** A secret parameter of a query string (JDBC properties after {@code ?}, {@code &} or {@code ;}). */
   private static final Pattern PARAM = Pattern.compile("(?i)(?<=[?&;])((?:password|passwd|pwd|secret|token|key"
       + "|sslpassword|sslkey|apikey|api_key|access_token|client_secret)=)[^&;\\s]*");
-  /** {@code password: x}, {@code password=x}, {@code "token": "x"} in free text, placeholders excepted. */
-  private static final Pattern PROPERTY = Pattern.compile("(?i)(\"?(?:password|passwd|secret|token)\"?\\s*[:=]\\s*\"?)"
-      + "(?!(?:value|\\*\\*\\*|\\.\\.\\.|<[^>\\s]*>)(?:[\"\\s,;&]|$))[^\"\\s,;&]+");
+  /**
+   * A property in free text: {@code password=x} (Java properties, {@code {user=etl, password=x}}),
+   * {@code "password": "x"} (JSON), {@code password:x}; not {@code password: word} (an unquoted key, a
+   * colon and a space is prose: "no Airflow password: set ..."), not a placeholder value.
+   */
+  private static final Pattern PROPERTY = Pattern.compile("(?i)((?:\"(?:password|passwd|secret|token)\"\\s*[:=]\\s*"
+      + "|(?:password|passwd|secret|token)(?:\\s*=\\s*|:))\"?)"
+      + "(?!(?:value|\\*\\*\\*|\\.\\.\\.|<[^>\\s]*>)(?:[\"\\s,;&}]|$))[^\"\\s,;&}]+");
   private static final Set<String> KNOWN = ConcurrentHashMap.newKeySet();
 
   private Secrets() {}

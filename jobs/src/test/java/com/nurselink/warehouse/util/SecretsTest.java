@@ -41,7 +41,9 @@ class SecretsTest {
       cannot open jdbc:postgresql://db/wh?password=s3cret: refused          | cannot open jdbc:postgresql://db/wh?password=*** refused
       login with password=s3cret failed                                    | login with password=*** failed
       '{"password": "s3cret", "user": "etl"}'                              | '{"password": "***", "user": "etl"}'
-      'auth token: abc123, retrying'                                       | 'auth token: ***, retrying'
+      'auth token:abc123, retrying'                                        | 'auth token:***, retrying'
+      'connect {user=etl, password=s3cret}'                                | 'connect {user=etl, password=***}'
+      'server: "token":"abc123"'                                           | 'server: "token":"***"'
       """)
   void passwordsInDriverMessagesAreMasked(String text, String masked) {
     assertEquals(masked, Secrets.maskText(text));
@@ -50,6 +52,8 @@ class SecretsTest {
   @ParameterizedTest
   @ValueSource(strings = {
       "--conf expects key=value, got 'nonsense'",
+      "no Airflow password: set NURSELINK_AIRFLOW_PASSWORD",
+      "the token: it expired, ask for a new one",
       "--conf: unknown configuration key 'warehouse.kind' (see README, Configuration)",
       "FATAL: password authentication failed for user \"etl\"",
       "pseudonym.key is a secret and may not be written in a conf file; set NURSELINK_PSEUDONYM_KEY",
