@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
@@ -179,9 +180,9 @@ public final class AirflowCommand implements Runnable {
     @Override
     void execute(Context c) {
       List<TaskInstance> tasks = c.client().taskInstances(runId);
-      c.out().printf("%-12s %-16s %s%n", "TASK", "STATE", "TRY");
+      c.out().printf(Locale.ROOT, "%-12s %-16s %s%n", "TASK", "STATE", "TRY");
       for (TaskInstance t : tasks) {
-        c.out().printf("%-12s %-16s %d%n", t.taskId(), t.stateText(), t.tryNumber());
+        c.out().printf(Locale.ROOT, "%-12s %-16s %d%n", t.taskId(), t.stateText(), t.tryNumber());
       }
     }
   }

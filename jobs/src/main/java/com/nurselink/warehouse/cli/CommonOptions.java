@@ -16,8 +16,17 @@ public final class CommonOptions {
       description = "Override a configuration key (repeatable); see README, Configuration.")
   List<String> overrides = new ArrayList<>();
 
-  @Option(names = "--conf-dir", description = "Directory holding <env>.conf (default: conf).")
-  Path confDir = Path.of(System.getProperty("nurselink.conf.dir", "conf"));
+  /** The directory of {@code <env>.conf}: as given, else ./conf, else the installation's conf/. */
+  Path confDir = System.getProperty("nurselink.conf.dir") != null ? Path.of(System.getProperty("nurselink.conf.dir"))
+      : Settings.defaultConfDir();
+  private boolean confDirGiven = System.getProperty("nurselink.conf.dir") != null;
+
+  @Option(names = "--conf-dir", paramLabel = "DIR", description = "Directory holding <env>.conf (default: ./conf when"
+      + " it exists, else the conf/ of the installation).")
+  void confDir(Path dir) {
+    confDir = dir;
+    confDirGiven = true;
+  }
 
   @Option(names = {"-v", "--verbose"}, description = "More logging (Spark INFO, stack traces).")
   boolean verbose;
@@ -27,7 +36,10 @@ public final class CommonOptions {
     if (verbose) {
       System.setProperty("nurselink.verbose", "true");
     }
-    Settings.Builder b = Settings.builder().env(env).confDir(confDir);
+    Settings.Builder b = Settings.builder().env(env);
+    if (confDirGiven) {
+      b.confDir(confDir);
+    }
     for (String o : overrides) {
       b.override(o);
     }

@@ -2,6 +2,7 @@ package com.nurselink.warehouse.cli;
 
 import com.nurselink.warehouse.ops.JobGraph;
 import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,9 +23,10 @@ public final class JobsCommand implements Callable<Integer> {
     if (json) {
       out.println(JobGraph.toJson());
     } else {
-      out.printf("%-10s %-16s %s%n", "JOB", "NEEDS", "WHAT IT DOES");
+      out.printf(Locale.ROOT, "%-10s %-16s %s%n", "JOB", "NEEDS", "WHAT IT DOES");
       for (JobGraph.Job j : JobGraph.jobs()) {
-        out.printf("%-10s %-16s %s%n", j.id(), j.upstream().isEmpty() ? "-" : String.join(",", j.upstream()),
+        out.printf(Locale.ROOT, "%-10s %-16s %s%n", j.id(),
+            j.upstream().isEmpty() ? "-" : String.join(",", j.upstream()),
             j.description());
       }
     }

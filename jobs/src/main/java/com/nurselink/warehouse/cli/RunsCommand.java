@@ -1,5 +1,6 @@
 package com.nurselink.warehouse.cli;
 
+import com.nurselink.warehouse.config.ConfigException;
 import com.nurselink.warehouse.config.Settings;
 import com.nurselink.warehouse.ops.Ledger;
 import java.util.Locale;
@@ -13,11 +14,14 @@ import picocli.CommandLine.Option;
 public final class RunsCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
-  @Option(names = "--last", description = "How many rows (default 20).")
+  @Option(names = "--last", paramLabel = "N", description = "How many rows, 1 or more (default 20).")
   int last = 20;
 
   @Override
   public Integer call() {
+    if (last < 1) {
+      throw new ConfigException("--last must be 1 or more, got " + last);
+    }
     Settings s = common.settings().build();
     Ledger ledger = RunCommand.ledger(s);
     if (ledger == null) {

@@ -35,13 +35,14 @@ public final class Settings {
   /** Builder applying the documented precedence; call the layers in any order. */
   public static final class Builder {
     private String env = "dev";
-    private Path confDir = Path.of("conf");
+    private Path confDir;
     private Map<String, String> environment = System.getenv();
     private final Map<String, String> overrides = new LinkedHashMap<>();
     private final Map<String, String> explicit = new LinkedHashMap<>();
     private boolean readConfFile = true;
 
     public Builder env(String env) { if (env != null) { this.env = env; } return this; }
+    /** The directory of {@code <env>.conf}; without one, {@link #defaultConfDir()}. */
     public Builder confDir(Path dir) { this.confDir = dir; return this; }
     public Builder environment(Map<String, String> environment) { this.environment = environment; return this; }
     public Builder noConfFile() { this.readConfFile = false; return this; }
@@ -77,10 +78,9 @@ public final class Settings {
         }
       }
       if (readConfFile) {
-        Path file = confDir.resolve(env + ".conf");
+        Path file = (confDir != null ? confDir : defaultConfDir()).resolve(env + ".conf");
         if (!Files.isRegularFile(file)) {
-          throw new ConfigException("no configuration file for environment '" + env + "': " + file
-              + " does not exist");
+          throw new ConfigException("no configuration file for environment '" + env + "': " + notFound(file));
         }
         for (Map.Entry<String, String> e : parseConfFile(file).entrySet()) {
           ConfigKey k = known(e.getKey(), file.toString());
@@ -122,6 +122,17 @@ public final class Settings {
       return s;
     }
 
+    /** Where the conf file was looked for: the file given, or every default directory that was tried. */
+    private String notFound(Path file) {
+      List<Path> tried = confDir != null || Files.isDirectory(LOCAL_CONF) ? List.of(file)
+          : confDirCandidates(LOCAL_CONF, System.getProperty(HOME_PROPERTY)).stream()
+              .map(d -> d.resolve(env + ".conf")).toList();
+      List<String> shown = tried.stream().map(f -> f.isAbsolute() ? f.toString()
+          : f + " (in " + Path.of("").toAbsolutePath() + ")").toList();
+      return shown.size() == 1 ? shown.get(0) + " does not exist"
+          : "neither " + String.join(" nor ", shown) + " exists (--conf-dir DIR reads DIR/" + env + ".conf)";
+    }
+
     private static ConfigKey known(String name, String where) {
       ConfigKey k = ConfigKey.lookup(name);
       if (k == null) {
@@ -134,6 +145,38 @@ public final class Settings {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** {@code conf/} of the working directory. */
+  static final Path LOCAL_CONF = Path.of("conf");
+  /** The system property naming the installation (the checkout {@code bin/nurselink} runs from). */
+  public static final String HOME_PROPERTY = "nurselink.home";
+
+  /**
+   * The conf directory when none is given: {@code ./conf} when it exists, else the installation's
+   * {@code conf/} (system property {@code nurselink.home}, set by {@code bin/nurselink}) when it exists,
+   * else {@code ./conf}.
+   */
+  public static Path defaultConfDir() {
+    return defaultConfDir(LOCAL_CONF, System.getProperty(HOME_PROPERTY));
+  }
+
+  static Path defaultConfDir(Path local, String home) {
+    for (Path d : confDirCandidates(local, home)) {
+      if (Files.isDirectory(d)) {
+        return d;
+      }
+    }
+    return local;
+  }
+
+  /** The directories tried for conf files, in order: {@code local}, then {@code <home>/conf}. */
+  static List<Path> confDirCandidates(Path local, String home) {
+    if (home == null || home.isBlank()) {
+      return List.of(local);
+    }
+    Path installed = Path.of(home).resolve("conf").toAbsolutePath().normalize();
+    return installed.equals(local.toAbsolutePath().normalize()) ? List.of(local) : List.of(local, installed);
   }
 
   /** Settings from defaults only (tests, library use). */
@@ -259,7 +302,7 @@ public final class Settings {
       ConfigKey k = ConfigKey.lookup(e.getKey());
       String v = e.getValue() == null ? "" : e.getValue();
       if (k.secret()) {
-        v = Secrets.maskUrl(v);
+        v = Secrets.maskText(v);
       }
       sb.append(e.getKey()).append(" = ").append(v).append("   (").append(origins.get(e.getKey()))
           .append(")\n");

@@ -1,10 +1,17 @@
 package com.nurselink.warehouse.features;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Column;
@@ -21,6 +28,20 @@ import org.apache.spark.sql.types.StructField;
  * text.
  */
 public final class Manifest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Two-space indents, {@code "key": value}, one value per line, {@code \n} line ends whatever the platform. */
+  private static final DefaultPrettyPrinter PRETTY;
+
+  static {
+    DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
+    PRETTY = new DefaultPrettyPrinter(Separators.createDefaultInstance()
+        .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+        .withObjectEmptySeparator("")
+        .withArrayEmptySeparator(""))
+        .withObjectIndenter(indenter)
+        .withArrayIndenter(indenter);
+  }
+
   private Manifest() {}
 
   /** The figures of a feature set, computed in one pass. */
@@ -71,79 +92,49 @@ public final class Manifest {
   /** The manifest text from already computed figures. */
   public static String toJson(String featureSet, LocalDate asOf, StructField[] schema, Stats stats,
       String labelColumn, String codeVersion, Map<String, Instant> watermarks) {
-    StringBuilder sb = new StringBuilder("{\n");
-    sb.append("  \"feature_set\": ").append(str(featureSet)).append(",\n");
-    sb.append("  \"as_of_date\": ").append(str(asOf.toString())).append(",\n");
-    sb.append("  \"code_version\": ").append(str(codeVersion)).append(",\n");
-    sb.append("  \"row_count\": ").append(stats.rowCount()).append(",\n");
-    sb.append("  \"schema\": [");
-    for (int i = 0; i < schema.length; i++) {
-      StructField f = schema[i];
-      sb.append(i > 0 ? ",\n" : "\n").append("    {\"name\": ").append(str(f.name()))
-          .append(", \"type\": ").append(str(f.dataType().simpleString()))
-          .append(", \"nullable\": ").append(f.nullable()).append('}');
+    ObjectNode root = JSON.createObjectNode();
+    root.put("feature_set", featureSet);
+    root.put("as_of_date", asOf.toString());
+    root.put("code_version", codeVersion);
+    root.put("row_count", stats.rowCount());
+    ArrayNode fields = root.putArray("schema");
+    for (StructField f : schema) {
+      fields.addObject().put("name", f.name()).put("type", f.dataType().simpleString()).put("nullable", f.nullable());
     }
-    sb.append("\n  ],\n");
-    sb.append("  \"null_rates\": {");
-    boolean first = true;
+    ObjectNode nullRates = root.putObject("null_rates");
     for (StructField f : schema) {
       long nulls = stats.nullCounts().getOrDefault(f.name(), 0L);
-      sb.append(first ? "\n" : ",\n").append("    ").append(str(f.name())).append(": ")
-          .append(num(stats.rowCount() == 0 ? null : (double) nulls / stats.rowCount()));
-      first = false;
+      putRate(nullRates, f.name(), stats.rowCount() == 0 ? null : (double) nulls / stats.rowCount());
     }
-    sb.append("\n  },\n");
     if (labelColumn == null) {
-      sb.append("  \"label\": null,\n");
+      root.putNull("label");
     } else {
       long decided = stats.labelTrue() + stats.labelFalse();
-      sb.append("  \"label\": {\"column\": ").append(str(labelColumn))
-          .append(", \"true\": ").append(stats.labelTrue())
-          .append(", \"false\": ").append(stats.labelFalse())
-          .append(", \"null\": ").append(stats.labelNull())
-          .append(", \"positive_rate\": ").append(num(decided == 0 ? null : (double) stats.labelTrue() / decided))
-          .append("},\n");
+      ObjectNode label = root.putObject("label");
+      label.put("column", labelColumn);
+      label.put("true", stats.labelTrue());
+      label.put("false", stats.labelFalse());
+      label.put("null", stats.labelNull());
+      putRate(label, "positive_rate", decided == 0 ? null : (double) stats.labelTrue() / decided);
     }
-    sb.append("  \"source_watermarks\": {");
-    first = true;
+    ObjectNode sources = root.putObject("source_watermarks");
     for (Map.Entry<String, Instant> e : new TreeMap<>(watermarks).entrySet()) {
-      sb.append(first ? "\n" : ",\n").append("    ").append(str(e.getKey())).append(": ")
-          .append(e.getValue() == null ? "null" : str(e.getValue().toString()));
-      first = false;
+      sources.put(e.getKey(), e.getValue() == null ? null : e.getValue().toString());
     }
-    sb.append(first ? "}\n" : "\n  }\n");
-    return sb.append("}\n").toString();
+    try {
+      return JSON.writer(PRETTY).writeValueAsString(root) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
-  private static String num(Double d) {
+  /** A rate, null when it is not a number. */
+  private static void putRate(ObjectNode n, String field, Double d) {
     if (d == null || d.isNaN() || d.isInfinite()) {
-      return "null";
+      n.putNull(field);
+    } else {
+      n.put(field, d.doubleValue());
     }
-    return String.format(Locale.ROOT, "%s", d);
-  }
-
-  private static String str(String s) {
-    if (s == null) {
-      return "null";
-    }
-    StringBuilder sb = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    return sb.append('"').toString();
   }
 
   /** The version of the code (the jar's Implementation-Version), {@code "dev"} outside a jar. */

@@ -12,6 +12,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -127,7 +128,8 @@ public final class CopyLoader {
             in.writeToCopy(out.a, 0, out.pos);
             out.pos = 0;
             if ((rows & 1023) == 0 && System.nanoTime() > nextProgress) {
-              progress.accept(String.format("load %s: %d rows (%.1fs)", t.name(), rows, (System.nanoTime() - start) / 1e9));
+              progress.accept(String.format(Locale.ROOT, "load %s: %d rows (%.1fs)", t.name(), rows,
+                  (System.nanoTime() - start) / 1e9));
               nextProgress = System.nanoTime() + PROGRESS_NANOS;
             }
           }

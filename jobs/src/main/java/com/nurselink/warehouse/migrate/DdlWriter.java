@@ -8,6 +8,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** The PostgreSQL statements of a plan, as text. Pure: nothing here touches a database. */
@@ -77,7 +78,7 @@ public final class DdlWriter {
   /** January 1st of a year: a date, or local midnight in the business zone with its offset. */
   String bound(Partitioning p, int year) {
     if (p.kind() == Kind.DATE) {
-      return Sql.literal(String.format("%04d-01-01", year)) + "::date";
+      return Sql.literal(String.format(Locale.ROOT, "%04d-01-01", year)) + "::date";
     }
     return Sql.literal(ZonedDateTime.of(year, 1, 1, 0, 0, 0, 0, zone).format(BOUND)) + "::timestamptz";
   }

@@ -20,6 +20,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -142,7 +143,8 @@ public final class Migration {
       try (Connection c = sqlite(source); Statement st = c.createStatement()) {
         st.executeUpdate("backup to '" + copy.toAbsolutePath().toString().replace("'", "''") + "'");
       }
-      progress.accept(String.format("snapshot of %s taken (%.1fs)", source, (System.nanoTime() - t0) / 1e9));
+      progress.accept(String.format(Locale.ROOT, "snapshot of %s taken (%.1fs)", source,
+          (System.nanoTime() - t0) / 1e9));
       return copy;
     } catch (java.io.IOException | SQLException e) {
       if (copy != null) {
@@ -185,7 +187,8 @@ public final class Migration {
       long t0 = System.nanoTime();
       try (Connection c = sqlite()) {
         TableProfile p = Profiler.profile(c, t, zone);
-        progress.accept(String.format("profiled %s: %d rows (%.1fs)", t.name(), p.rows(), (System.nanoTime() - t0) / 1e9));
+        progress.accept(String.format(Locale.ROOT, "profiled %s: %d rows (%.1fs)", t.name(), p.rows(),
+            (System.nanoTime() - t0) / 1e9));
         return p;
       }
     }, "profile");
@@ -273,7 +276,7 @@ public final class Migration {
           }
         }
         TableCheck check = Verifier.verify(pg, t, ddl, loaded, profiles.get(t.name()));
-        report(String.format("loaded %s: %d rows in %.1fs, %d rejected, %s", t.name(), loaded.rowsCopied(),
+        report(String.format(Locale.ROOT, "loaded %s: %d rows in %.1fs, %d rejected, %s", t.name(), loaded.rowsCopied(),
             loaded.nanos() / 1e9, loaded.rejects().size(), check.ok() ? "verified" : "VERIFICATION FAILED"));
         return check;
       }

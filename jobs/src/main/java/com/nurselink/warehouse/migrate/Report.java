@@ -5,6 +5,7 @@ import com.nurselink.warehouse.migrate.Verifier.TableCheck;
 import com.nurselink.warehouse.util.Secrets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The outcome of a migration: the plan, the per-table verification, and every column whose values did not
@@ -59,10 +60,10 @@ public record Report(String source, String target, MigrationPlan plan, String sc
     if (dryRun) {
       sb.append(script);
     } else {
-      sb.append(String.format("%-32s %12s %12s %8s %9s  %s%n", "table", "rows source", "rows target", "columns",
-          "rejected", "status"));
+      sb.append(String.format(Locale.ROOT, "%-32s %12s %12s %8s %9s  %s%n", "table", "rows source", "rows target",
+          "columns", "rejected", "status"));
       for (TableCheck t : tables) {
-        sb.append(String.format("%-32s %12d %12d %8d %9d  %s%n", t.table(), t.sourceRows(), t.targetRows(),
+        sb.append(String.format(Locale.ROOT, "%-32s %12d %12d %8d %9d  %s%n", t.table(), t.sourceRows(), t.targetRows(),
             t.columnsChecked(), t.rejected(), t.ok() ? "OK" : "FAILED: " + String.join("; ", t.problems())));
       }
     }
@@ -80,7 +81,7 @@ public record Report(String source, String target, MigrationPlan plan, String sc
       }
     }
     if (!dryRun) {
-      sb.append(String.format("%s: %d tables, %d rows, %d value(s) in %s, %.1fs%n", ok() ? "OK" : "FAILED",
+      sb.append(String.format(Locale.ROOT, "%s: %d tables, %d rows, %d value(s) in %s, %.1fs%n", ok() ? "OK" : "FAILED",
           tables.size(), rowsLoaded(), rejected(), DdlWriter.REJECTS_TABLE, elapsed.toMillis() / 1000.0));
     }
     return sb.toString();

@@ -1,6 +1,12 @@
 package com.nurselink.warehouse.ops;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +20,7 @@ public final class JobGraph {
   public record Job(String id, List<String> upstream, String description) {}
 
   private static final Map<String, Job> JOBS = new LinkedHashMap<>();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   static {
     add("extract", List.of(), "Snapshot the sources and extract the four tables to raw/ (PII pseudonymised).");
@@ -44,19 +51,24 @@ public final class JobGraph {
 
   /** The graph as JSON: {@code {"jobs":[{"id":..,"upstream":[..],"description":..}]}}. */
   public static String toJson() {
-    StringBuilder sb = new StringBuilder("{\"jobs\":[");
-    boolean first = true;
-    for (Job j : JOBS.values()) {
-      if (!first) {
-        sb.append(',');
-      }
-      first = false;
-      sb.append("{\"id\":\"").append(j.id()).append("\",\"upstream\":[");
-      for (int i = 0; i < j.upstream().size(); i++) {
-        sb.append(i > 0 ? "," : "").append('"').append(j.upstream().get(i)).append('"');
-      }
-      sb.append("],\"description\":\"").append(j.description().replace("\"", "\\\"")).append("\"}");
+    return toJson(JOBS.values());
+  }
+
+  /** Jobs as the JSON of {@link #toJson()}, on one line. */
+  static String toJson(Collection<Job> jobs) {
+    ObjectNode root = JSON.createObjectNode();
+    ArrayNode list = root.putArray("jobs");
+    for (Job j : jobs) {
+      ObjectNode n = list.addObject();
+      n.put("id", j.id());
+      ArrayNode up = n.putArray("upstream");
+      j.upstream().forEach(up::add);
+      n.put("description", j.description());
     }
-    return sb.append("]}").toString();
+    try {
+      return JSON.writeValueAsString(root);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

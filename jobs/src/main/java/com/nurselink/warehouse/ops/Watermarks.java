@@ -1,5 +1,7 @@
 package com.nurselink.warehouse.ops;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nurselink.warehouse.util.Secrets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,6 +26,9 @@ import java.util.TreeMap;
 public final class Watermarks {
   public static final String DDL = "CREATE TABLE IF NOT EXISTS etl_watermarks (source_table VARCHAR PRIMARY KEY, "
       + "watermark VARCHAR NOT NULL, run_id VARCHAR, committed_at TIMESTAMP)";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<LinkedHashMap<String, String>> PENDING = new TypeReference<>() { };
 
   private final Ledger.Connector connector;
   private final Path lakeRoot;
@@ -53,43 +58,34 @@ public final class Watermarks {
     return m;
   }
 
-  /** Writes the pending watermarks of this extract (atomically replaces the file). */
+  /** Writes the pending watermarks of this extract (atomically replaces the file); null values are left out. */
   public void setPending(Map<String, String> pending) {
-    StringBuilder sb = new StringBuilder("{");
+    Map<String, String> present = new LinkedHashMap<>();
     pending.forEach((k, v) -> {
       if (v != null) {
-        sb.append(sb.length() > 1 ? "," : "").append('"').append(k).append("\":\"").append(v).append('"');
+        present.put(k, v);
       }
     });
-    sb.append("}\n");
     try {
       Files.createDirectories(pendingFile().getParent());
       Path tmp = pendingFile().resolveSibling(".pending_watermarks.json.tmp");
-      Files.writeString(tmp, sb.toString());
+      Files.writeString(tmp, JSON.writeValueAsString(present) + "\n");
       Files.move(tmp, pendingFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException("writing " + pendingFile(), e);
     }
   }
 
+  /** The pending watermarks, as {@link #setPending} wrote them; empty when there are none. */
   public Map<String, String> pending() {
-    Map<String, String> m = new LinkedHashMap<>();
+    if (!Files.exists(pendingFile())) {
+      return new LinkedHashMap<>();
+    }
     try {
-      if (!Files.exists(pendingFile())) {
-        return m;
-      }
-      String s = Files.readString(pendingFile()).strip();
-      s = s.substring(1, s.length() - 1).strip();
-      if (s.isEmpty()) {
-        return m;
-      }
-      for (String pair : s.split(",")) {
-        String[] kv = pair.split("\":\"");
-        m.put(kv[0].replace("\"", "").strip(), kv[1].replace("\"", "").strip());
-      }
-      return m;
+      Map<String, String> m = JSON.readValue(pendingFile().toFile(), PENDING);
+      return m == null ? new LinkedHashMap<>() : m;
     } catch (IOException e) {
-      throw new UncheckedIOException("reading " + pendingFile(), e);
+      throw new UncheckedIOException("reading " + pendingFile() + ": " + Secrets.maskText(e.getMessage()), e);
     }
   }
 

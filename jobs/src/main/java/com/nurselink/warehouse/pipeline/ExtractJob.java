@@ -1,5 +1,8 @@
 package com.nurselink.warehouse.pipeline;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nurselink.warehouse.util.Errors;
 import com.nurselink.warehouse.config.ConfigKey;
 import com.nurselink.warehouse.ops.Watermarks;
@@ -36,6 +39,7 @@ import java.util.Map;
 public final class ExtractJob implements PipelineJob {
   /** Name of the marker file inside a raw partition. */
   public static final String MARKER = "_extract.json";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Override
   public String id() {
@@ -77,9 +81,7 @@ public final class ExtractJob implements PipelineJob {
         ctx.progress().info("extract", t + ": schema drift tolerated: missing optional "
             + ex.drift().missingOptional() + ", new ignored " + ex.drift().newColumns());
       }
-      modes.put(t, since == null ? "{\"mode\":\"full\"}\n"
-          : "{\"mode\":\"incremental\",\"since\":\"" + since + "\",\"overlap_seconds\":"
-              + s.getInt(ConfigKey.EXTRACT_OVERLAP_SECONDS) + "}\n");
+      modes.put(t, marker(since, s.getInt(ConfigKey.EXTRACT_OVERLAP_SECONDS)));
       reads.put(t, ex);
       wheres.put(t, where);
     }
@@ -100,7 +102,7 @@ public final class ExtractJob implements PipelineJob {
             + ": " + Secrets.maskText(sourceReason(ex)), ex);
       }
       long n = ctx.spark().read().parquet(st.dir().toString()).count();
-      ctx.progress().step("extract", t + (marker.contains("incremental") ? " (incremental)" : ""), n);
+      ctx.progress().step("extract", t + (incremental(marker) ? " (incremental)" : ""), n);
       total += n;
       staged.add(st);
       if (e.getValue().maxUpdatedAt() != null) {
@@ -129,6 +131,35 @@ public final class ExtractJob implements PipelineJob {
     return root instanceof java.sql.SQLException sql ? SqliteSnapshots.sqliteReason(sql) : Errors.oneLine(root);
   }
 
+  /**
+   * The marker of a partition: {@code {"mode":"full"}}, or for an incremental read
+   * {@code {"mode":"incremental","since":<watermark>,"overlap_seconds":<n>}}.
+   */
+  static String marker(String since, int overlapSeconds) {
+    ObjectNode n = JSON.createObjectNode();
+    if (since == null) {
+      n.put("mode", "full");
+    } else {
+      n.put("mode", "incremental");
+      n.put("since", since);
+      n.put("overlap_seconds", overlapSeconds);
+    }
+    try {
+      return JSON.writeValueAsString(n) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** True when the marker text says the partition was read incrementally. */
+  static boolean incremental(String marker) {
+    try {
+      return JSON.readTree(marker).path("mode").asText("").equals("incremental");
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   static void writeMarker(Path dir, String marker) {
     try {
       Files.writeString(dir.resolve(MARKER), marker);
@@ -137,13 +168,13 @@ public final class ExtractJob implements PipelineJob {
     }
   }
 
-  /** True when the raw partition was extracted incrementally. */
+  /** True when the raw partition was extracted incrementally; a partition without marker was read whole. */
   public static boolean incremental(Path rawPartition) {
+    Path m = rawPartition.resolve(MARKER);
     try {
-      Path m = rawPartition.resolve(MARKER);
-      return Files.exists(m) && Files.readString(m).contains("\"incremental\"");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      return Files.exists(m) && incremental(Files.readString(m));
+    } catch (IOException | UncheckedIOException e) {
+      throw new IllegalStateException("cannot read the extract marker " + m + ": " + Errors.oneLine(e), e);
     }
   }
 }

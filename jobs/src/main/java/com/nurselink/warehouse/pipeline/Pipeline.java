@@ -1,5 +1,7 @@
 package com.nurselink.warehouse.pipeline;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nurselink.warehouse.config.ConfigKey;
 import com.nurselink.warehouse.ops.Alerts;
 import com.nurselink.warehouse.ops.JobGraph;
@@ -7,6 +9,7 @@ import com.nurselink.warehouse.ops.Ledger;
 import com.nurselink.warehouse.source.SqliteSnapshots;
 import com.nurselink.warehouse.util.Errors;
 import com.nurselink.warehouse.util.Secrets;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +26,7 @@ import java.util.function.Supplier;
  */
 public final class Pipeline {
   private static final Map<String, Supplier<PipelineJob>> JOBS = new LinkedHashMap<>();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   static {
     JOBS.put("extract", ExtractJob::new);
@@ -161,13 +165,15 @@ public final class Pipeline {
     return m;
   }
 
+  /** The watermarks as a JSON object (null when there are none), as the ledger stores them. */
   static String json(Map<String, String> m) {
     if (m == null || m.isEmpty()) {
       return null;
     }
-    StringBuilder sb = new StringBuilder("{");
-    m.forEach((k, v) -> sb.append(sb.length() > 1 ? "," : "").append('"').append(k).append("\":")
-        .append(v == null ? "null" : "\"" + v.replace("\"", "\\\"") + "\""));
-    return sb.append('}').toString();
+    try {
+      return JSON.writeValueAsString(m);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

@@ -11,16 +11,31 @@ import java.util.regex.Pattern;
  * Keeps passwords and keys out of logs, errors and ledger rows.
  *
  * <p>Two layers: patterns that recognise a password in a URL ({@code //user:pass@host},
- * {@code user:pass@host} as drivers echo a host, {@code ?password=}, {@code &password=}), and the
- * literal values of the secrets this process was configured with ({@link #remember}), replaced
- * wherever they appear, whatever text a driver wraps around them.
+ * {@code user:pass@host} as drivers echo a host, {@code ?password=}, {@code &password=},
+ * {@code ;password=}) or in a property ({@code password=x}, {@code "token": "x"}), and the literal
+ * values of the secrets this process was configured with ({@link #remember}), replaced wherever they
+ * appear, whatever text a driver wraps around them.
+ *
+ * <p>Words are not secrets: a {@code key=} parameter is masked in a query string only (after
+ * {@code ?}, {@code &} or {@code ;}), so {@code --conf expects key=value} reads as written, and a
+ * property whose value is the placeholder {@code value} (or {@code ***}, {@code ...}, {@code <...>})
+ * is left alone.
  */
 public final class Secrets {
-  private static final Pattern URL_USERINFO = Pattern.compile("(//[^/:@?#\\s]*:)[^@/\\s]*@");
+  /** {@code //user:password@}: the password runs to the last {@code @} before the query string. */
+  private static final Pattern URL_USERINFO = Pattern.compile("(//[^/:@?#\\s]*:)[^?#\\s]*@");
   private static final Pattern BARE_USERINFO = Pattern.compile("(?<![/\\w.:-])([\\w.%+-]+:)[^@/\\s:]+@(?=[\\w.\\[-])");
-  private static final Pattern PARAM =
-      Pattern.compile("(?i)((?:password|passwd|pwd|secret|token|key|sslpassword|sslkey|apikey)=)[^&;\\s]*");
-  private static final Pattern PROPERTY = Pattern.compile("(?i)(\"?(?:password|passwd|secret|token)\"?\\s*[:=]\\s*\"?)[^\"\\s,;&]+");
+  /** A secret parameter of a query string (JDBC properties after {@code ?}, {@code &} or {@code ;}). */
+  private static final Pattern PARAM = Pattern.compile("(?i)(?<=[?&;])((?:password|passwd|pwd|secret|token|key"
+      + "|sslpassword|sslkey|apikey|api_key|access_token|client_secret)=)[^&;\\s]*");
+  /**
+   * A property in free text: {@code password=x} (Java properties, {@code {user=etl, password=x}}),
+   * {@code "password": "x"} (JSON), {@code password:x}; not {@code password: word} (an unquoted key, a
+   * colon and a space is prose: "no Airflow password: set ..."), not a placeholder value.
+   */
+  private static final Pattern PROPERTY = Pattern.compile("(?i)((?:\"(?:password|passwd|secret|token)\"\\s*[:=]\\s*"
+      + "|(?:password|passwd|secret|token)(?:\\s*=\\s*|:))\"?)"
+      + "(?!(?:value|\\*\\*\\*|\\.\\.\\.|<[^>\\s]*>)(?:[\"\\s,;&}]|$))[^\"\\s,;&}]+");
   private static final Set<String> KNOWN = ConcurrentHashMap.newKeySet();
 
   private Secrets() {}
@@ -34,7 +49,7 @@ public final class Secrets {
       return;
     }
     boolean url = false;
-    Matcher m = Pattern.compile("//[^/:@?#\\s]*:([^@/\\s]*)@").matcher(secretOrUrl);
+    Matcher m = Pattern.compile("//[^/:@?#\\s]*:([^?#\\s]*)@").matcher(secretOrUrl);
     while (m.find()) {
       add(m.group(1));
       url = true;

@@ -36,16 +36,34 @@ class FeatureManifestTest extends SparkTestBase {
           "code_version": "1.2.3",
           "row_count": 4,
           "schema": [
-            {"name": "mission_id", "type": "bigint", "nullable": false},
-            {"name": "rate", "type": "double", "nullable": true},
-            {"name": "filled", "type": "boolean", "nullable": true}
+            {
+              "name": "mission_id",
+              "type": "bigint",
+              "nullable": false
+            },
+            {
+              "name": "rate",
+              "type": "double",
+              "nullable": true
+            },
+            {
+              "name": "filled",
+              "type": "boolean",
+              "nullable": true
+            }
           ],
           "null_rates": {
             "mission_id": 0.0,
             "rate": 0.5,
             "filled": 0.25
           },
-          "label": {"column": "filled", "true": 2, "false": 1, "null": 1, "positive_rate": 0.6666666666666666},
+          "label": {
+            "column": "filled",
+            "true": 2,
+            "false": 1,
+            "null": 1,
+            "positive_rate": 0.6666666666666666
+          },
           "source_watermarks": {
             "clean_contracts": null,
             "clean_users": "2024-03-31T10:00:00Z"

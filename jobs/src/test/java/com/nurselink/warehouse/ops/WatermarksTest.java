@@ -1,0 +1,49 @@
+package com.nurselink.warehouse.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.nurselink.warehouse.sink.DuckDbWarehouse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Pending watermarks survive the lake file and the warehouse table exactly, whatever they hold. */
+class WatermarksTest {
+  static final String AWKWARD = "2024-03-31T10:00:00Z\", \"users\":\"x, y: \\\"z\\\"\\\\\nnext\r\t{}";
+
+  private static Map<String, String> awkward() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("missions", "2024-03-31T10:00:00.123456Z");
+    m.put("users", AWKWARD);
+    m.put("odd\",\"key:", "a\":\"b,c");
+    m.put("contracts", null);
+    return m;
+  }
+
+  @Test
+  void pendingRoundTripsQuotesBackslashesCommasColonsAndNewlines(@TempDir Path dir) {
+    Watermarks w = new Watermarks(null, dir.resolve("lake"));
+    w.setPending(awkward());
+    Map<String, String> expected = new LinkedHashMap<>(awkward());
+    expected.remove("contracts");
+    assertEquals(expected, w.pending());
+    assertEquals(Map.of(), new Watermarks(null, dir.resolve("other")).pending());
+  }
+
+  @Test
+  void committedWatermarksAreThePendingOnes(@TempDir Path dir) throws Exception {
+    DuckDbWarehouse wh = new DuckDbWarehouse(dir.resolve("wh.duckdb"));
+    Watermarks w = new Watermarks(wh::open, dir.resolve("lake"));
+    w.setPending(awkward());
+    Map<String, String> expected = new LinkedHashMap<>(awkward());
+    expected.remove("contracts");
+    assertEquals(expected, w.commitPending("run-1"));
+    assertEquals(expected, w.committed());
+    assertFalse(Files.exists(dir.resolve("lake/_state/pending_watermarks.json")));
+    assertEquals(Map.of(), w.pending());
+  }
+}
