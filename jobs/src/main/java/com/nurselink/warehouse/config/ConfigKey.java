@@ -1,5 +1,6 @@
 package com.nurselink.warehouse.config;
 
+import com.nurselink.warehouse.contract.SourceContract;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -22,11 +23,9 @@ public final class ConfigKey {
   private static final Map<String, ConfigKey> KEYS = new LinkedHashMap<>();
   /** No upper bound for an INT key other than the type's. */
   private static final int UNBOUNDED = Integer.MAX_VALUE;
-  /** Keys of the form source.&lt;table&gt;.&lt;attr&gt;; the table part is checked against {@link #SOURCE_TABLES}. */
-  private static final Pattern SOURCE_TABLE_KEY =
-      Pattern.compile("source\\.(users|missions|mission_applications|contracts)\\.(url|table|columns)");
-  public static final List<String> SOURCE_TABLES =
-      List.of("users", "missions", "mission_applications", "contracts");
+  /** Keys of the form source.&lt;table&gt;.&lt;attr&gt;, for the logical tables of {@link SourceContract}. */
+  private static final Pattern SOURCE_TABLE_KEY = Pattern.compile(
+      "source\\.(" + String.join("|", SourceContract.names()) + ")\\.(url|table|columns)");
 
   public static final ConfigKey ENV = def("env", Type.STRING, "dev", "Environment name: dev, staging or prod.");
   public static final ConfigKey TIMEZONE = def("business.timezone", Type.STRING, "Europe/Paris",
