@@ -63,8 +63,8 @@ public final class Models {
    * Builds and publishes the model one table at a time, in dependency order: each output is handed
    * to {@code publish} (which writes it and returns the published table), and the published table,
    * not the plan that computed it, becomes the view the later models read. A fact that reads
-   * another fact or a dimension then scans its files instead of computing it again. Intermediate
-   * models ({@code int_*}) are views only.
+   * another fact or a dimension then scans its files instead of computing it again. Only the gold
+   * models of {@link ModelRegistry} are published; intermediate ones are views only.
    */
   public static void buildAndPublishModel(SparkSession spark, SqlParams params, Dataset<Row> previousDimNurse,
       BiFunction<String, Dataset<Row>, Dataset<Row>> publish) {
