@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nurselink.warehouse.contract.SourceContract;
 import com.nurselink.warehouse.sink.GoldTables;
-import com.nurselink.warehouse.staging.CleanSchema;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +46,7 @@ class NotebooksTest {
     Set<String> known = new TreeSet<>();
     GoldTables.all().forEach(g -> known.add(g.name()));
     known.add("etl_runs");
-    for (String t : CleanSchema.TABLES) {
+    for (String t : SourceContract.names()) {
       known.add("clean_" + t);
       known.add("quarantine_" + t);
     }

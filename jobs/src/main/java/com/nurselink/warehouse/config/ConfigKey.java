@@ -1,5 +1,6 @@
 package com.nurselink.warehouse.config;
 
+import com.nurselink.warehouse.contract.SourceContract;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -13,16 +14,18 @@ import java.util.regex.Pattern;
  *
  * <p>A key {@code a.b-c} is read from the environment variable {@code NURSELINK_A_B_C}. Keys marked
  * secret are never printed (see {@link Settings#describe()}), and may not be written in a conf file.
+ * INT and DOUBLE keys declare the range they accept ({@link #rangeText()}), checked by
+ * {@link Settings} wherever the value comes from.
  */
 public final class ConfigKey {
   public enum Type { STRING, INT, DOUBLE, BOOLEAN, DATE, PATH }
 
   private static final Map<String, ConfigKey> KEYS = new LinkedHashMap<>();
-  /** Keys of the form source.&lt;table&gt;.&lt;attr&gt;; the table part is checked against {@link #SOURCE_TABLES}. */
-  private static final Pattern SOURCE_TABLE_KEY =
-      Pattern.compile("source\\.(users|missions|mission_applications|contracts)\\.(url|table|columns)");
-  public static final List<String> SOURCE_TABLES =
-      List.of("users", "missions", "mission_applications", "contracts");
+  /** No upper bound for an INT key other than the type's. */
+  private static final int UNBOUNDED = Integer.MAX_VALUE;
+  /** Keys of the form source.&lt;table&gt;.&lt;attr&gt;, for the logical tables of {@link SourceContract}. */
+  private static final Pattern SOURCE_TABLE_KEY = Pattern.compile(
+      "source\\.(" + String.join("|", SourceContract.names()) + ")\\.(url|table|columns)");
 
   public static final ConfigKey ENV = def("env", Type.STRING, "dev", "Environment name: dev, staging or prod.");
   public static final ConfigKey TIMEZONE = def("business.timezone", Type.STRING, "Europe/Paris",
@@ -39,20 +42,20 @@ public final class ConfigKey {
       "Default source for the four logical tables: a SQLite file path or a JDBC URL (NURSELINK_SOURCE_URL).");
   public static final ConfigKey SNAPSHOT_DIR = def("source.snapshot-dir", Type.PATH, "data/snapshots",
       "Where consistent snapshots of SQLite sources are taken (SQLite online backup).");
-  public static final ConfigKey SNAPSHOT_RETENTION_DAYS = def("source.snapshot-retention-days", Type.INT, "7",
+  public static final ConfigKey SNAPSHOT_RETENTION_DAYS = intKey("source.snapshot-retention-days", "7", 0, UNBOUNDED,
       "Snapshots older than this many days are pruned by the run.");
-  public static final ConfigKey EXTRACT_PARTITIONS = def("extract.partitions", Type.INT, "4",
+  public static final ConfigKey EXTRACT_PARTITIONS = intKey("extract.partitions", "4", 1, 1024,
       "Parallel JDBC read partitions per source table (ranges of the id).");
-  public static final ConfigKey EXTRACT_FETCH_SIZE = def("extract.fetch-size", Type.INT, "10000",
+  public static final ConfigKey EXTRACT_FETCH_SIZE = intKey("extract.fetch-size", "10000", 1, UNBOUNDED,
       "JDBC fetch size of source reads.");
-  public static final ConfigKey EXTRACT_OVERLAP_SECONDS = def("extract.overlap-seconds", Type.INT, "300",
+  public static final ConfigKey EXTRACT_OVERLAP_SECONDS = intKey("extract.overlap-seconds", "300", 0, UNBOUNDED,
       "Incremental reads take updated_at >= watermark minus this overlap (late commits); duplicates are removed.");
-  public static final ConfigKey EXTRACT_RETRIES = def("extract.retries", Type.INT, "3",
+  public static final ConfigKey EXTRACT_RETRIES = intKey("extract.retries", "3", 0, UNBOUNDED,
       "Retries of a source read that failed for a passing reason (SQLite database locked by a writer, "
       + "connection refused or reset); 0 disables retries.");
-  public static final ConfigKey EXTRACT_RETRY_BACKOFF_MS = def("extract.retry-backoff-ms", Type.INT, "1000",
+  public static final ConfigKey EXTRACT_RETRY_BACKOFF_MS = intKey("extract.retry-backoff-ms", "1000", 0, UNBOUNDED,
       "Wait before the first retry of a source read, doubled at each further retry (capped at 60 s).");
-  public static final ConfigKey EXTRACT_BUSY_TIMEOUT_MS = def("extract.busy-timeout-ms", Type.INT, "10000",
+  public static final ConfigKey EXTRACT_BUSY_TIMEOUT_MS = intKey("extract.busy-timeout-ms", "10000", 0, UNBOUNDED,
       "How long one attempt to snapshot a SQLite source waits for a writer's lock before it counts as failed.");
   public static final ConfigKey SCHEMA_DRIFT = oneOf("extract.schema-drift", "fail",
       "What to do when a source table differs from the contract: fail (any difference), ignore-new-columns "
@@ -60,17 +63,17 @@ public final class ConfigKey {
           + "ignored, dropped optional columns read as NULL).", "fail", "ignore-new-columns", "tolerate");
   public static final ConfigKey SPARK_MASTER = def("spark.master", Type.STRING, "local[*]",
       "Spark master when not launched by spark-submit.");
-  public static final ConfigKey SPARK_SHUFFLE_PARTITIONS = def("spark.shuffle-partitions", Type.INT, "8",
+  public static final ConfigKey SPARK_SHUFFLE_PARTITIONS = intKey("spark.shuffle-partitions", "8", 1, UNBOUNDED,
       "spark.sql.shuffle.partitions for the jobs.");
   public static final ConfigKey PSEUDONYM_KEY = secret("pseudonym.key", Type.STRING, null,
       "HMAC key for the pseudonyms of people (NURSELINK_PSEUDONYM_KEY); required outside dev.");
   public static final ConfigKey ALERTS_WEBHOOK_URL = secret("alerts.webhook-url", Type.STRING, null,
       "Slack-compatible webhook for alerts (NURSELINK_ALERTS_WEBHOOK_URL); unset disables alerts.");
-  public static final ConfigKey ALERTS_JOB_BUDGET_SECONDS = def("alerts.job-budget-seconds", Type.INT, "600",
+  public static final ConfigKey ALERTS_JOB_BUDGET_SECONDS = intKey("alerts.job-budget-seconds", "600", 1, UNBOUNDED,
       "Alert when a job runs longer than this.");
-  public static final ConfigKey ALERTS_QUARANTINE_RATE = def("alerts.quarantine-rate", Type.DOUBLE, "0.05",
+  public static final ConfigKey ALERTS_QUARANTINE_RATE = doubleKey("alerts.quarantine-rate", "0.05", 0, 1,
       "Alert when the share of quarantined rows of a table is above this.");
-  public static final ConfigKey ALERTS_KPI_CHANGE = def("alerts.kpi-change", Type.DOUBLE, "0.5",
+  public static final ConfigKey ALERTS_KPI_CHANGE = doubleKey("alerts.kpi-change", "0.5", 0, Double.POSITIVE_INFINITY,
       "Alert when a headline KPI moves by more than this fraction versus the previous run.");
   public static final ConfigKey AIRFLOW_URL = def("airflow.url", Type.STRING, "http://127.0.0.1:8080",
       "Base URL of the Airflow webserver / API server.");
@@ -86,23 +89,43 @@ public final class ConfigKey {
   private final String doc;
   private final boolean secret;
   private final List<String> choices;
+  private final double min;
+  private final double max;
 
-  private ConfigKey(String name, Type type, String defaultValue, String doc, boolean secret, List<String> choices) {
+  private ConfigKey(String name, Type type, String defaultValue, String doc, boolean secret, List<String> choices,
+      double min, double max) {
     this.name = name;
     this.type = type;
     this.defaultValue = defaultValue;
     this.doc = doc;
     this.secret = secret;
     this.choices = List.copyOf(choices);
+    this.min = min;
+    this.max = max;
   }
 
   private ConfigKey(String name, Type type, String defaultValue, String doc, boolean secret) {
-    this(name, type, defaultValue, doc, secret, List.of());
+    this(name, type, defaultValue, doc, secret, List.of(), Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
   }
 
   /** A string key whose value must be one of {@code choices}. */
   private static ConfigKey oneOf(String name, String dflt, String doc, String... choices) {
-    ConfigKey k = new ConfigKey(name, Type.STRING, dflt, doc, false, List.of(choices));
+    ConfigKey k = new ConfigKey(name, Type.STRING, dflt, doc, false, List.of(choices), Double.NEGATIVE_INFINITY,
+        Double.POSITIVE_INFINITY);
+    KEYS.put(name, k);
+    return k;
+  }
+
+  /** An INT key accepting {@code min..max} (both included; {@link #UNBOUNDED}: no upper bound). */
+  private static ConfigKey intKey(String name, String dflt, int min, int max, String doc) {
+    ConfigKey k = new ConfigKey(name, Type.INT, dflt, doc, false, List.of(), min, max);
+    KEYS.put(name, k);
+    return k;
+  }
+
+  /** A DOUBLE key accepting {@code min..max} (both included; infinity: no bound on that side). */
+  private static ConfigKey doubleKey(String name, String dflt, double min, double max, String doc) {
+    ConfigKey k = new ConfigKey(name, Type.DOUBLE, dflt, doc, false, List.of(), min, max);
     KEYS.put(name, k);
     return k;
   }
@@ -145,6 +168,31 @@ public final class ConfigKey {
   public boolean secret() { return secret; }
   /** The values the key accepts; empty when any value of its type is accepted. */
   public List<String> choices() { return choices; }
+
+  /** Whether a number is in the key's accepted range (always false for NaN). */
+  public boolean inRange(double value) {
+    return value >= min && value <= max;
+  }
+
+  /**
+   * The accepted range of an INT or DOUBLE key, for messages: "between 1 and 1024", "1 or more";
+   * null when the key has no range.
+   */
+  public String rangeText() {
+    boolean hasMin = min != Double.NEGATIVE_INFINITY;
+    boolean hasMax = max != Double.POSITIVE_INFINITY && !(type == Type.INT && max == UNBOUNDED);
+    if (hasMin && hasMax) {
+      return "between " + number(min) + " and " + number(max);
+    }
+    if (hasMin) {
+      return number(min) + " or more";
+    }
+    return hasMax ? number(max) + " or less" : null;
+  }
+
+  private static String number(double d) {
+    return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+  }
 
   /** "a, b or c": the choices, for messages. */
   public String choicesText() {

@@ -223,10 +223,14 @@ public final class Settings {
         continue;
       }
       String where = origins.get(e.getKey());
+      double number;
       try {
-        switch (k.type()) {
+        number = switch (k.type()) {
           case INT -> Integer.parseInt(v);
           case DOUBLE -> Double.parseDouble(v);
+          default -> 0;
+        };
+        switch (k.type()) {
           case BOOLEAN -> {
             if (!v.equals("true") && !v.equals("false")) {
               throw new NumberFormatException();
@@ -239,18 +243,15 @@ public final class Settings {
         throw new ConfigException(where + ": " + k.name() + " expects " + k.type().name().toLowerCase()
             + ", got '" + (k.secret() ? "***" : Secrets.clip(v)) + "'");
       }
+      if ((k.type() == ConfigKey.Type.INT || k.type() == ConfigKey.Type.DOUBLE) && !k.inRange(number)) {
+        throw new ConfigException(where + ": " + k.name() + " must be " + k.rangeText() + ", got " + Secrets.clip(v));
+      }
     }
     try {
       ZoneId.of(get(ConfigKey.TIMEZONE));
     } catch (RuntimeException ex) {
       throw new ConfigException(origins.get(ConfigKey.TIMEZONE.name()) + ": business.timezone '"
           + Secrets.clip(get(ConfigKey.TIMEZONE)) + "' is not a time zone id");
-    }
-    for (ConfigKey k : new ConfigKey[] {ConfigKey.EXTRACT_RETRIES, ConfigKey.EXTRACT_RETRY_BACKOFF_MS,
-        ConfigKey.EXTRACT_BUSY_TIMEOUT_MS}) {
-      if (getInt(k) < 0) {
-        throw new ConfigException(origins.get(k.name()) + ": " + k.name() + " must be 0 or more, got " + get(k));
-      }
     }
     for (ConfigKey k : ConfigKey.all()) {
       String v = get(k);

@@ -1,5 +1,6 @@
 package com.nurselink.warehouse.generate;
 
+import com.nurselink.warehouse.contract.SourceContract;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -13,15 +14,15 @@ import java.util.concurrent.TimeUnit;
  */
 final class AsyncSink implements RowSink {
   private static final int CHUNK = 4096;
-  private static final Chunk END = new Chunk(new SourceTable[0], new Object[0][], 0);
+  private static final Chunk END = new Chunk(new SourceContract[0], new Object[0][], 0);
 
-  private record Chunk(SourceTable[] tables, Object[][] rows, int n) {}
+  private record Chunk(SourceContract[] tables, Object[][] rows, int n) {}
 
   private final RowSink target;
   private final BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(16);
   private final Thread worker;
   private volatile Throwable failure;
-  private SourceTable[] tables = new SourceTable[CHUNK];
+  private SourceContract[] tables = new SourceContract[CHUNK];
   private Object[][] rows = new Object[CHUNK][];
   private int n;
 
@@ -52,12 +53,12 @@ final class AsyncSink implements RowSink {
   }
 
   @Override
-  public void row(SourceTable table, Object[] values) throws SQLException, IOException {
+  public void row(SourceContract table, Object[] values) throws SQLException, IOException {
     tables[n] = table;
     rows[n] = values;
     if (++n == CHUNK) {
       hand(new Chunk(tables, rows, n));
-      tables = new SourceTable[CHUNK];
+      tables = new SourceContract[CHUNK];
       rows = new Object[CHUNK][];
       n = 0;
     }

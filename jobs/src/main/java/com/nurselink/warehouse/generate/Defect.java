@@ -1,5 +1,6 @@
 package com.nurselink.warehouse.generate;
 
+import com.nurselink.warehouse.contract.SourceContract;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -42,18 +43,18 @@ public enum Defect {
     return this == DUPLICATE || this == ORPHAN;
   }
 
-  private static final Map<SourceTable, Set<Defect>> APPLICABLE = new EnumMap<>(SourceTable.class);
+  private static final Map<SourceContract, Set<Defect>> APPLICABLE = new EnumMap<>(SourceContract.class);
 
   static {
-    APPLICABLE.put(SourceTable.USERS, Collections.unmodifiableSet(EnumSet.of(MISSING_KEY, BAD_ENUM, DUPLICATE)));
-    APPLICABLE.put(SourceTable.MISSION_APPLICATIONS,
+    APPLICABLE.put(SourceContract.USERS, Collections.unmodifiableSet(EnumSet.of(MISSING_KEY, BAD_ENUM, DUPLICATE)));
+    APPLICABLE.put(SourceContract.MISSION_APPLICATIONS,
         Collections.unmodifiableSet(EnumSet.of(MISSING_KEY, BAD_TIMESTAMP, BAD_ENUM, DUPLICATE, ORPHAN)));
-    APPLICABLE.put(SourceTable.MISSIONS, Collections.unmodifiableSet(EnumSet.allOf(Defect.class)));
-    APPLICABLE.put(SourceTable.CONTRACTS, Collections.unmodifiableSet(EnumSet.allOf(Defect.class)));
+    APPLICABLE.put(SourceContract.MISSIONS, Collections.unmodifiableSet(EnumSet.allOf(Defect.class)));
+    APPLICABLE.put(SourceContract.CONTRACTS, Collections.unmodifiableSet(EnumSet.allOf(Defect.class)));
   }
 
   /** The defects that apply to a table. */
-  public static Set<Defect> applicable(SourceTable t) {
+  public static Set<Defect> applicable(SourceContract t) {
     return APPLICABLE.get(t);
   }
 }

@@ -1,5 +1,6 @@
 package com.nurselink.warehouse.generate;
 
+import com.nurselink.warehouse.contract.SourceContract;
 import com.nurselink.warehouse.util.Secrets;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -177,8 +178,8 @@ public final class Generator {
       }
       Map<String, Long> rows = new LinkedHashMap<>();
       Map<String, Map<String, Long>> injected = new LinkedHashMap<>();
-      for (SourceTable t : SourceTable.values()) {
-        rows.put(t.sqlName(), syn.rows()[t.ordinal()]);
+      for (SourceContract t : SourceContract.values()) {
+        rows.put(t.tableName(), syn.rows()[t.ordinal()]);
         Map<String, Long> byDefect = new LinkedHashMap<>();
         for (Defect d : Defect.values()) {
           long n = syn.injected()[t.ordinal()][d.ordinal()];
@@ -186,7 +187,7 @@ public final class Generator {
             byDefect.put(d.code(), n);
           }
         }
-        injected.put(t.sqlName(), Collections.unmodifiableMap(byDefect));
+        injected.put(t.tableName(), Collections.unmodifiableMap(byDefect));
       }
       Summary summary = new Summary(missions, seed, dirty, Collections.unmodifiableMap(rows),
           Collections.unmodifiableMap(injected), List.copyOf(layout.keySet()),
@@ -223,7 +224,7 @@ public final class Generator {
     }
     return new RowSink() {
       @Override
-      public void row(SourceTable table, Object[] values) throws SQLException, IOException {
+      public void row(SourceContract table, Object[] values) throws SQLException, IOException {
         for (RowSink s : sinks) {
           s.row(table, values);
         }

@@ -1,10 +1,8 @@
 package com.nurselink.warehouse.generate;
 
-import static com.nurselink.warehouse.generate.SourceTable.CONTRACTS;
-import static com.nurselink.warehouse.generate.SourceTable.MISSIONS;
-import static com.nurselink.warehouse.generate.SourceTable.MISSION_APPLICATIONS;
-import static com.nurselink.warehouse.generate.SourceTable.USERS;
-
+import com.nurselink.warehouse.contract.Column;
+import com.nurselink.warehouse.contract.ColumnType;
+import com.nurselink.warehouse.contract.SourceContract;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -18,12 +16,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.DateTimeException;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,39 +39,20 @@ import org.postgresql.copy.PGCopyOutputStream;
  * row is kept: the generator emits stale copies after the row they copy.
  */
 final class PostgresSink implements RowSink {
-  static final List<String> LOAD_ORDER = List.of("users", "missions", "mission_applications", "contracts");
-
-  private enum Kind { ID, TEXT, REQUIRED_TEXT, ENUM, TS, REQUIRED_TS, DATE, REQUIRED_DATE, NUMBER, REQUIRED_NUMBER }
-
-  private static final Map<SourceTable, Kind[]> KINDS = new EnumMap<>(SourceTable.class);
-  /** Foreign keys: column -> parent table. */
-  private static final Map<SourceTable, Map<String, SourceTable>> PARENTS = new EnumMap<>(SourceTable.class);
-
-  static {
-    Kind t = Kind.TEXT;
-    KINDS.put(USERS, new Kind[] {Kind.ID, Kind.REQUIRED_TEXT, t, Kind.ENUM, t, t, Kind.REQUIRED_TS, Kind.REQUIRED_TS});
-    KINDS.put(MISSIONS, new Kind[] {Kind.ID, Kind.ID, Kind.REQUIRED_TEXT, t, t, Kind.REQUIRED_NUMBER, Kind.ENUM,
-        Kind.REQUIRED_TS, Kind.REQUIRED_TS, Kind.REQUIRED_TS, Kind.REQUIRED_TS});
-    KINDS.put(MISSION_APPLICATIONS, new Kind[] {Kind.ID, Kind.ID, Kind.ID, Kind.ENUM, Kind.REQUIRED_TS,
-        Kind.REQUIRED_TS});
-    KINDS.put(CONTRACTS, new Kind[] {Kind.ID, Kind.ID, Kind.ID, Kind.ID, Kind.ENUM, Kind.REQUIRED_DATE, Kind.DATE,
-        Kind.NUMBER, Kind.NUMBER, Kind.TS, Kind.REQUIRED_TS, Kind.REQUIRED_TS});
-    PARENTS.put(USERS, Map.of());
-    PARENTS.put(MISSIONS, Map.of("establishment_id", USERS));
-    PARENTS.put(MISSION_APPLICATIONS, Map.of("mission_id", MISSIONS, "nurse_id", USERS));
-    PARENTS.put(CONTRACTS, Map.of("mission_id", MISSIONS, "nurse_id", USERS, "application_id",
-        MISSION_APPLICATIONS));
-  }
+  /** The four tables, parents first. */
+  static final List<String> LOAD_ORDER = SourceContract.names();
 
   private final Connection main;
   private final SqlScript script;
   private final ZoneId zone;
-  private final Map<SourceTable, Connection> copyConns = new EnumMap<>(SourceTable.class);
-  private final Map<SourceTable, Writer> writers = new EnumMap<>(SourceTable.class);
+  private final Map<SourceContract, Connection> copyConns = new EnumMap<>(SourceContract.class);
+  private final Map<SourceContract, Writer> writers = new EnumMap<>(SourceContract.class);
   private final List<PGCopyOutputStream> copies = new ArrayList<>();
-  private final Map<SourceTable, IdSet> ids = new EnumMap<>(SourceTable.class);
-  private final Map<SourceTable, long[]> loaded = new EnumMap<>(SourceTable.class);
-  private final Map<SourceTable, Map<String, Long>> skipped = new EnumMap<>(SourceTable.class);
+  private final Map<SourceContract, IdSet> ids = new EnumMap<>(SourceContract.class);
+  private final Map<SourceContract, long[]> loaded = new EnumMap<>(SourceContract.class);
+  private final Map<SourceContract, Map<String, Long>> skipped = new EnumMap<>(SourceContract.class);
+  /** Per table, which columns the created tables declare NOT NULL (in contract order). */
+  private final Map<SourceContract, boolean[]> notNull = new EnumMap<>(SourceContract.class);
   private boolean finished;
   private boolean created;
 
@@ -117,12 +95,15 @@ final class PostgresSink implements RowSink {
         }
       }
       created = true;
-      for (SourceTable t : SourceTable.values()) {
+      for (SourceContract t : SourceContract.values()) {
+        notNull.put(t, notNullColumns(main, t));
+      }
+      for (SourceContract t : SourceContract.values()) {
         Connection c = DriverManager.getConnection(url);
         copyConns.put(t, c);
         c.setAutoCommit(false);
         PGCopyOutputStream out = new PGCopyOutputStream(c.unwrap(PGConnection.class),
-            "COPY " + t.sqlName() + " (" + String.join(", ", t.columns()) + ") FROM STDIN (FORMAT csv)", 1 << 16);
+            "COPY " + t.tableName() + " (" + String.join(", ", t.columnNames()) + ") FROM STDIN (FORMAT csv)", 1 << 16);
         copies.add(out);
         writers.put(t, new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16));
         ids.put(t, new IdSet());
@@ -133,6 +114,29 @@ final class PostgresSink implements RowSink {
       close();
       throw e;
     }
+  }
+
+  /** Which columns of a created table are NOT NULL, in the order of the contract. */
+  private static boolean[] notNullColumns(Connection c, SourceContract t) throws SQLException {
+    Map<String, Boolean> byName = new HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT column_name, is_nullable FROM information_schema.columns"
+        + " WHERE table_schema = current_schema() AND table_name = ?")) {
+      ps.setString(1, t.tableName());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          byName.put(rs.getString(1), rs.getString(2).equals("NO"));
+        }
+      }
+    }
+    boolean[] out = new boolean[t.columns().size()];
+    for (int i = 0; i < out.length; i++) {
+      Boolean nn = byName.get(t.columns().get(i).name());
+      if (nn == null) {
+        throw new SQLException("the created table " + t.tableName() + " has no column " + t.columns().get(i).name());
+      }
+      out[i] = nn;
+    }
+    return out;
   }
 
   /** Which of the four tables already exist in the target's current schema. */
@@ -152,7 +156,7 @@ final class PostgresSink implements RowSink {
   }
 
   @Override
-  public void row(SourceTable table, Object[] values) throws IOException {
+  public void row(SourceContract table, Object[] values) throws IOException {
     StringBuilder line = new StringBuilder(160);
     String reason = typed(table, values, line);
     if (reason == null) {
@@ -172,38 +176,42 @@ final class PostgresSink implements RowSink {
     loaded.get(table)[0]++;
   }
 
-  /** Appends the CSV line of a row, or returns the reason it cannot be loaded. */
-  private String typed(SourceTable table, Object[] v, StringBuilder line) {
-    Kind[] kinds = KINDS.get(table);
-    List<String> cols = table.columns();
+  /**
+   * Appends the CSV line of a row, or returns the reason it cannot be loaded: a value of the wrong
+   * type for its contract column ({@link SourceContract}), a null in a NOT NULL column of the created
+   * table, an enum value not in the contract, an end before its start, a foreign key to no row.
+   */
+  private String typed(SourceContract table, Object[] v, StringBuilder line) {
+    List<Column> cols = table.columns();
+    boolean[] required = notNull.get(table);
     Object[] out = new Object[v.length];
     String reason = null;
     for (int i = 0; i < v.length && reason == null; i++) {
+      ColumnType type = cols.get(i).type();
       try {
-        out[i] = switch (kinds[i]) {
-          case ID -> id(v[i]);
-          case TEXT, REQUIRED_TEXT -> SourceValues.text(v[i]);
+        out[i] = switch (type) {
+          case KEY -> id(v[i]);
+          case TEXT -> SourceValues.text(v[i]);
           case ENUM -> SourceValues.enumValue(v[i]);
-          case TS, REQUIRED_TS -> SourceValues.instant(v[i], zone);
-          case DATE, REQUIRED_DATE -> SourceValues.localDate(v[i], zone);
-          case NUMBER, REQUIRED_NUMBER -> money(v[i]);
+          case TIMESTAMP -> SourceValues.instant(v[i], zone);
+          case DATE -> SourceValues.localDate(v[i], zone);
+          case NUMBER -> money(v[i]);
         };
       } catch (DateTimeException e) {
         reason = Defect.BAD_TIMESTAMP.code();
       } catch (NumberFormatException e) {
-        reason = kinds[i] == Kind.ID ? "bad_id" : Defect.BAD_NUMBER.code();
+        reason = type == ColumnType.KEY ? "bad_id" : Defect.BAD_NUMBER.code();
       }
-      if (reason == null && out[i] == null) {
-        reason = switch (kinds[i]) {
-          case REQUIRED_TS, REQUIRED_DATE -> Defect.BAD_TIMESTAMP.code();
-          case REQUIRED_NUMBER -> Defect.BAD_NUMBER.code();
-          case REQUIRED_TEXT -> "missing_value";
+      if (reason == null && out[i] == null && (required[i] || type == ColumnType.ENUM)) {
+        reason = switch (type) {
+          case TIMESTAMP, DATE -> Defect.BAD_TIMESTAMP.code();
+          case NUMBER -> Defect.BAD_NUMBER.code();
           case ENUM -> Defect.BAD_ENUM.code();
-          case ID -> i == 0 ? Defect.MISSING_KEY.code() : cols.get(i).equals("application_id") ? null : "missing_value";
-          default -> null;
+          case KEY -> cols.get(i).name().equals(SourceContract.ID) ? Defect.MISSING_KEY.code() : "missing_value";
+          case TEXT -> "missing_value";
         };
       }
-      if (reason == null && kinds[i] == Kind.ENUM && !table.enumValues().contains((String) out[i])) {
+      if (reason == null && type == ColumnType.ENUM && !cols.get(i).values().contains((String) out[i])) {
         reason = Defect.BAD_ENUM.code();
       }
     }
@@ -229,17 +237,20 @@ final class PostgresSink implements RowSink {
     return null;
   }
 
-  private String rangeAndParents(SourceTable table, Object[] out) {
-    if (table == MISSIONS && ((Instant) out[table.col("end_at")]).isBefore((Instant) out[table.col("start_at")])) {
-      return Defect.BAD_RANGE.code();
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private String rangeAndParents(SourceContract table, Object[] out) {
+    SourceContract.Range range = table.range();
+    if (range != null) {
+      Comparable start = (Comparable) out[table.index(range.start())];
+      Comparable end = (Comparable) out[table.index(range.end())];
+      if (start != null && end != null && end.compareTo(start) < 0) {
+        return Defect.BAD_RANGE.code();
+      }
     }
-    if (table == CONTRACTS && out[table.col("end_date")] != null
-        && ((LocalDate) out[table.col("end_date")]).isBefore((LocalDate) out[table.col("start_date")])) {
-      return Defect.BAD_RANGE.code();
-    }
-    for (Map.Entry<String, SourceTable> fk : PARENTS.get(table).entrySet()) {
-      Long ref = (Long) out[table.col(fk.getKey())];
-      if (ref != null && !ids.get(fk.getValue()).contains(ref)) {
+    List<Column> cols = table.columns();
+    for (int i = 0; i < cols.size(); i++) {
+      String parent = cols.get(i).references();
+      if (parent != null && out[i] != null && !ids.get(SourceContract.of(parent)).contains((Long) out[i])) {
         return Defect.ORPHAN.code();
       }
     }
@@ -267,7 +278,7 @@ final class PostgresSink implements RowSink {
 
   @Override
   public void finish() throws SQLException, IOException {
-    for (SourceTable t : SourceTable.values()) {
+    for (SourceContract t : SourceContract.values()) {
       writers.remove(t).close();
       copyConns.get(t).commit();
     }
@@ -283,14 +294,14 @@ final class PostgresSink implements RowSink {
   /** Rows loaded per table. */
   Map<String, Long> loaded() {
     Map<String, Long> m = new LinkedHashMap<>();
-    loaded.forEach((t, n) -> m.put(t.sqlName(), n[0]));
+    loaded.forEach((t, n) -> m.put(t.tableName(), n[0]));
     return m;
   }
 
   /** Rows skipped per table and reason. */
   Map<String, Map<String, Long>> skipped() {
     Map<String, Map<String, Long>> m = new LinkedHashMap<>();
-    skipped.forEach((t, r) -> m.put(t.sqlName(), Map.copyOf(r)));
+    skipped.forEach((t, r) -> m.put(t.tableName(), Map.copyOf(r)));
     return m;
   }
 

@@ -1,5 +1,6 @@
 package com.nurselink.warehouse.generate;
 
+import com.nurselink.warehouse.contract.SourceContract;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ final class SqliteSink implements RowSink {
   private static final int BATCH = 2_000;
 
   private final List<FileTarget> files = new ArrayList<>();
-  private final Map<SourceTable, List<Insert>> inserts = new EnumMap<>(SourceTable.class);
+  private final Map<SourceContract, List<Insert>> inserts = new EnumMap<>(SourceContract.class);
   private final SqlScript script;
   private boolean finished;
 
@@ -77,8 +78,8 @@ final class SqliteSink implements RowSink {
           }
         }
         for (String t : f.tables) {
-          SourceTable table = SourceTable.of(t);
-          String cols = String.join(", ", table.columns());
+          SourceContract table = SourceContract.of(t);
+          String cols = String.join(", ", table.columnNames());
           String marks = String.join(", ", Collections.nCopies(table.columns().size(), "?"));
           inserts.computeIfAbsent(table, k -> new ArrayList<>()).add(new Insert(f.conn.prepareStatement(
               "INSERT INTO " + t + " (" + cols + ") VALUES (" + marks + ")")));
@@ -91,7 +92,7 @@ final class SqliteSink implements RowSink {
   }
 
   @Override
-  public void row(SourceTable table, Object[] values) throws SQLException {
+  public void row(SourceContract table, Object[] values) throws SQLException {
     for (Insert in : inserts.getOrDefault(table, List.of())) {
       add(in, values);
     }

@@ -1,10 +1,11 @@
 package com.nurselink.warehouse.generate;
 
-import static com.nurselink.warehouse.generate.SourceTable.CONTRACTS;
-import static com.nurselink.warehouse.generate.SourceTable.MISSIONS;
-import static com.nurselink.warehouse.generate.SourceTable.MISSION_APPLICATIONS;
-import static com.nurselink.warehouse.generate.SourceTable.USERS;
+import static com.nurselink.warehouse.contract.SourceContract.CONTRACTS;
+import static com.nurselink.warehouse.contract.SourceContract.MISSIONS;
+import static com.nurselink.warehouse.contract.SourceContract.MISSION_APPLICATIONS;
+import static com.nurselink.warehouse.contract.SourceContract.USERS;
 
+import com.nurselink.warehouse.contract.SourceContract;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.text.Normalizer;
@@ -78,11 +79,11 @@ final class Synthesizer {
   private final SplittableRandom drnd;
   private final RowSink sink;
   private final LongConsumer progress;
-  private final long[] rows = new long[SourceTable.values().length];
-  private final long[][] injected = new long[SourceTable.values().length][Defect.values().length];
-  private final long[] nextDirtyId = new long[SourceTable.values().length];
+  private final long[] rows = new long[SourceContract.values().length];
+  private final long[][] injected = new long[SourceContract.values().length][Defect.values().length];
+  private final long[] nextDirtyId = new long[SourceContract.values().length];
   private final List<Object[]> pending = new ArrayList<>();
-  private final List<SourceTable> pendingTables = new ArrayList<>();
+  private final List<SourceContract> pendingTables = new ArrayList<>();
   private final LocalDate spanStart;
   private final long spanDays;
   private final long spanEndMs;
@@ -397,14 +398,14 @@ final class Synthesizer {
       }
       Object[] c = copy(USERS, row, d);
       if (d == Defect.DUPLICATE) {
-        if (row[USERS.col("city")] == null) {
+        if (row[USERS.index("city")] == null) {
           continue;
         }
         // an earlier version: before the user moved
-        c[USERS.col("city")] = CITIES[(city + 1 + drnd.nextInt(CITIES.length - 1)) % CITIES.length];
-        c[USERS.col("updated_at")] = row[USERS.col("created_at")];
+        c[USERS.index("city")] = CITIES[(city + 1 + drnd.nextInt(CITIES.length - 1)) % CITIES.length];
+        c[USERS.index("updated_at")] = row[USERS.index("created_at")];
       } else if (d == Defect.BAD_ENUM) {
-        c[USERS.col("role")] = badEnum(USERS);
+        c[USERS.index("role")] = badEnum(USERS);
       }
       add(USERS, d, c);
     }
@@ -417,17 +418,17 @@ final class Synthesizer {
       }
       Object[] c = copy(MISSIONS, row, d);
       switch (d) {
-        case BAD_TIMESTAMP -> c[MISSIONS.col(new String[] {"start_at", "end_at", "created_at"}[drnd.nextInt(3)])] =
+        case BAD_TIMESTAMP -> c[MISSIONS.index(new String[] {"start_at", "end_at", "created_at"}[drnd.nextInt(3)])] =
             badTimestamp();
-        case BAD_ENUM -> c[MISSIONS.col("status")] = badEnum(MISSIONS);
-        case BAD_NUMBER -> c[MISSIONS.col("hourly_rate")] = badNumber();
-        case BAD_RANGE -> c[MISSIONS.col("end_at")] = render.timestamp(start - (end - start), drnd, true);
+        case BAD_ENUM -> c[MISSIONS.index("status")] = badEnum(MISSIONS);
+        case BAD_NUMBER -> c[MISSIONS.index("hourly_rate")] = badNumber();
+        case BAD_RANGE -> c[MISSIONS.index("end_at")] = render.timestamp(start - (end - start), drnd, true);
         case DUPLICATE -> {
-          String s = SourceValues.enumValue(row[MISSIONS.col("status")]);
-          c[MISSIONS.col("status")] = s.equals("draft") || s.equals("open") ? "draft" : "open";
-          c[MISSIONS.col("updated_at")] = row[MISSIONS.col("created_at")];
+          String s = SourceValues.enumValue(row[MISSIONS.index("status")]);
+          c[MISSIONS.index("status")] = s.equals("draft") || s.equals("open") ? "draft" : "open";
+          c[MISSIONS.index("updated_at")] = row[MISSIONS.index("created_at")];
         }
-        case ORPHAN -> c[MISSIONS.col("establishment_id")] = orphanId();
+        case ORPHAN -> c[MISSIONS.index("establishment_id")] = orphanId();
         default -> { }
       }
       add(MISSIONS, d, c);
@@ -441,13 +442,13 @@ final class Synthesizer {
       }
       Object[] c = copy(MISSION_APPLICATIONS, row, d);
       switch (d) {
-        case BAD_TIMESTAMP -> c[MISSION_APPLICATIONS.col("applied_at")] = badTimestamp();
-        case BAD_ENUM -> c[MISSION_APPLICATIONS.col("status")] = badEnum(MISSION_APPLICATIONS);
+        case BAD_TIMESTAMP -> c[MISSION_APPLICATIONS.index("applied_at")] = badTimestamp();
+        case BAD_ENUM -> c[MISSION_APPLICATIONS.index("status")] = badEnum(MISSION_APPLICATIONS);
         case DUPLICATE -> {
-          c[MISSION_APPLICATIONS.col("status")] = "pending";
-          c[MISSION_APPLICATIONS.col("updated_at")] = row[MISSION_APPLICATIONS.col("applied_at")];
+          c[MISSION_APPLICATIONS.index("status")] = "pending";
+          c[MISSION_APPLICATIONS.index("updated_at")] = row[MISSION_APPLICATIONS.index("applied_at")];
         }
-        case ORPHAN -> c[MISSION_APPLICATIONS.col("mission_id")] = orphanId();
+        case ORPHAN -> c[MISSION_APPLICATIONS.index("mission_id")] = orphanId();
         default -> { }
       }
       add(MISSION_APPLICATIONS, d, c);
@@ -461,20 +462,20 @@ final class Synthesizer {
       }
       Object[] c = copy(CONTRACTS, row, d);
       switch (d) {
-        case BAD_TIMESTAMP -> c[CONTRACTS.col("start_date")] = badTimestamp();
-        case BAD_ENUM -> c[CONTRACTS.col("status")] = badEnum(CONTRACTS);
-        case BAD_NUMBER -> c[CONTRACTS.col(drnd.nextBoolean() ? "hourly_rate" : "hours_worked")] =
+        case BAD_TIMESTAMP -> c[CONTRACTS.index("start_date")] = badTimestamp();
+        case BAD_ENUM -> c[CONTRACTS.index("status")] = badEnum(CONTRACTS);
+        case BAD_NUMBER -> c[CONTRACTS.index(drnd.nextBoolean() ? "hourly_rate" : "hours_worked")] =
             drnd.nextBoolean() ? BAD_NUMBERS[drnd.nextInt(BAD_NUMBERS.length)] : -(1 + drnd.nextInt(4000)) / 100.0;
-        case BAD_RANGE -> c[CONTRACTS.col("end_date")] = render.day(startDay.minusDays(1 + drnd.nextInt(3)), drnd);
+        case BAD_RANGE -> c[CONTRACTS.index("end_date")] = render.day(startDay.minusDays(1 + drnd.nextInt(3)), drnd);
         case DUPLICATE -> {
-          c[CONTRACTS.col("status")] = "pending";
-          c[CONTRACTS.col("signed_at")] = null;
-          c[CONTRACTS.col("hours_worked")] = null;
-          c[CONTRACTS.col("updated_at")] = row[CONTRACTS.col("created_at")];
+          c[CONTRACTS.index("status")] = "pending";
+          c[CONTRACTS.index("signed_at")] = null;
+          c[CONTRACTS.index("hours_worked")] = null;
+          c[CONTRACTS.index("updated_at")] = row[CONTRACTS.index("created_at")];
         }
         case ORPHAN -> {
-          c[CONTRACTS.col("mission_id")] = orphanId();
-          c[CONTRACTS.col("application_id")] = orphanId();
+          c[CONTRACTS.index("mission_id")] = orphanId();
+          c[CONTRACTS.index("application_id")] = orphanId();
         }
         default -> { }
       }
@@ -483,7 +484,7 @@ final class Synthesizer {
   }
 
   /** A copy of a row for an injected defect: a fresh id, null for a missing key, the same id for a duplicate. */
-  private Object[] copy(SourceTable t, Object[] row, Defect d) {
+  private Object[] copy(SourceContract t, Object[] row, Defect d) {
     Object[] c = row.clone();
     c[0] = switch (d) {
       case MISSING_KEY -> null;
@@ -493,7 +494,7 @@ final class Synthesizer {
     return c;
   }
 
-  private void add(SourceTable t, Defect d, Object[] row) {
+  private void add(SourceContract t, Defect d, Object[] row) {
     injected[t.ordinal()][d.ordinal()]++;
     pendingTables.add(t);
     pending.add(row);
@@ -511,7 +512,7 @@ final class Synthesizer {
     return drnd.nextInt(10) < 3 ? null : BAD_TIMESTAMPS[drnd.nextInt(BAD_TIMESTAMPS.length)];
   }
 
-  private String badEnum(SourceTable t) {
+  private String badEnum(SourceContract t) {
     String[] values = BAD_ENUMS[t.ordinal()];
     return values[drnd.nextInt(values.length)];
   }
@@ -527,7 +528,7 @@ final class Synthesizer {
 
   // ---------------------------------------------------------------- helpers
 
-  private void emit(SourceTable t, Object[] row) throws SQLException, IOException {
+  private void emit(SourceContract t, Object[] row) throws SQLException, IOException {
     rows[t.ordinal()]++;
     sink.row(t, row);
   }

@@ -12,9 +12,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The gold layer on Spark, as pure functions of the session's temp views: each step runs its SQL
- * models in order ({@link #MODEL}, {@link #KPIS}, {@link #FEATURES}), registers every output as a
- * temp view of its name for the models that follow, and returns the outputs by name (intermediate
- * {@code int_*} models are registered but not returned). No I/O, no clock: the caller reads the
+ * models in order ({@link ModelRegistry}: {@link #MODEL}, {@link #KPIS}, {@link #FEATURES}),
+ * registers every output as a temp view of its name for the models that follow, and returns the
+ * gold outputs by name (intermediate models are registered but not returned). No I/O, no clock: the caller reads the
  * inputs, writes the outputs, and decides what to cache.
  *
  * <p>Inputs: the clean views {@code clean_users}, {@code clean_missions},
@@ -29,17 +29,14 @@ public final class Models {
   /** The view holding the previous run's dim_nurse. */
   public static final String PREVIOUS_DIM_NURSE = "prev_dim_nurse";
 
-  /** Star schema, in dependency order. */
-  public static final List<String> MODEL = List.of("model/dim_date", "model/dim_location",
-      "model/dim_establishment", "model/dim_nurse", "model/int_nurse_versions", "model/fact_mission", "model/fact_application",
-      "model/fact_contract");
+  /** Star schema, in dependency order: the SQL files of {@link ModelRegistry.Step#MODEL}. */
+  public static final List<String> MODEL = ModelRegistry.sqlFiles(ModelRegistry.Step.MODEL);
 
-  /** KPI marts, in dependency order (needs the model's views). */
-  public static final List<String> KPIS = List.of("kpi/int_mission_kpis", "kpi/kpi_mission_daily",
-      "kpi/kpi_mission_monthly", "kpi/kpi_contract_monthly", "kpi/kpi_headline");
+  /** KPI marts, in dependency order (needs the model's views): the SQL files of {@link ModelRegistry.Step#KPIS}. */
+  public static final List<String> KPIS = ModelRegistry.sqlFiles(ModelRegistry.Step.KPIS);
 
-  /** Feature sets (need the model's views). */
-  public static final List<String> FEATURES = List.of("features/features_nurse", "features/features_mission_fill");
+  /** Feature sets (need the model's views): the SQL files of {@link ModelRegistry.Step#FEATURES}. */
+  public static final List<String> FEATURES = ModelRegistry.sqlFiles(ModelRegistry.Step.FEATURES);
 
   /** The model that yields an empty previous dim_nurse (first run). */
   static final String EMPTY_PREVIOUS_DIM_NURSE = "model/prev_dim_nurse_empty";
@@ -66,19 +63,18 @@ public final class Models {
    * Builds and publishes the model one table at a time, in dependency order: each output is handed
    * to {@code publish} (which writes it and returns the published table), and the published table,
    * not the plan that computed it, becomes the view the later models read. A fact that reads
-   * another fact or a dimension then scans its files instead of computing it again. Intermediate
-   * models ({@code int_*}) are views only.
+   * another fact or a dimension then scans its files instead of computing it again. Only the gold
+   * models of {@link ModelRegistry} are published; intermediate ones are views only.
    */
   public static void buildAndPublishModel(SparkSession spark, SqlParams params, Dataset<Row> previousDimNurse,
       BiFunction<String, Dataset<Row>, Dataset<Row>> publish) {
     registerPreviousDimNurse(spark, params, previousDimNurse);
-    for (String path : MODEL) {
-      SqlModel model = SqlModel.load(path);
-      Dataset<Row> df = model.apply(spark, params);
-      if (model.name().startsWith("int_")) {
-        df.createOrReplaceTempView(model.name());
+    for (ModelRegistry.Model m : ModelRegistry.step(ModelRegistry.Step.MODEL)) {
+      Dataset<Row> df = SqlModel.load(m.sql()).apply(spark, params);
+      if (m.gold()) {
+        publish.apply(m.name(), df).createOrReplaceTempView(m.name());
       } else {
-        publish.apply(model.name(), df).createOrReplaceTempView(model.name());
+        df.createOrReplaceTempView(m.name());
       }
     }
   }
@@ -104,14 +100,17 @@ public final class Models {
     return buildFeatures(spark, new SqlParams(asOf, zone, "features-" + asOf));
   }
 
-  /** Runs the models in order, registering each output as a temp view of its name. */
+  /**
+   * Runs the models (SQL files of {@link ModelRegistry}) in order, registering each output as a
+   * temp view of its name; returns the gold ones.
+   */
   public static Map<String, Dataset<Row>> run(SparkSession spark, SqlParams params, List<String> models) {
     Map<String, Dataset<Row>> out = new LinkedHashMap<>();
     for (String path : models) {
       SqlModel model = SqlModel.load(path);
       Dataset<Row> df = model.apply(spark, params);
       df.createOrReplaceTempView(model.name());
-      if (!model.name().startsWith("int_")) {
+      if (ModelRegistry.byName(model.name()).gold()) {
         out.put(model.name(), df);
       }
     }

@@ -69,6 +69,67 @@ public final class SqlModel {
     return resource;
   }
 
+  /**
+   * The file's header: its leading {@code --} comment lines, without the dashes, joined by single
+   * spaces. It starts with {@code <name>: } and states the grain (sql/README.md).
+   */
+  public String header() {
+    StringBuilder sb = new StringBuilder();
+    for (String line : text.split("\n", -1)) {
+      String l = line.strip();
+      if (!l.startsWith("--")) {
+        break;
+      }
+      String content = l.substring(2).strip();
+      if (!content.isEmpty()) {
+        sb.append(sb.length() == 0 ? "" : " ").append(content);
+      }
+    }
+    return sb.toString();
+  }
+
+  /**
+   * The grain the header states: in its opening clause (after {@code <name>: }, up to the first
+   * colon or full stop outside parentheses), the phrase from {@code one row per} to the first
+   * comma, semicolon, colon or full stop outside parentheses. Null when the opening clause states
+   * none (an intermediate model with several grains).
+   */
+  public String grain() {
+    String h = header();
+    String prefix = name() + ": ";
+    if (!h.startsWith(prefix)) {
+      return null;
+    }
+    String opening = h.substring(prefix.length());
+    opening = opening.substring(0, topLevelEnd(opening, ":."));
+    int at = opening.indexOf("one row per ");
+    if (at < 0) {
+      return null;
+    }
+    String phrase = opening.substring(at);
+    return phrase.substring(0, topLevelEnd(phrase, ",;:.")).strip();
+  }
+
+  /**
+   * Index of the first of {@code stops} outside parentheses (a full stop only when followed by a
+   * space or the end), or the length of {@code s}.
+   */
+  private static int topLevelEnd(String s, String stops) {
+    int depth = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '(') {
+        depth++;
+      } else if (c == ')') {
+        depth = Math.max(0, depth - 1);
+      } else if (depth == 0 && stops.indexOf(c) >= 0
+          && (c != '.' || i + 1 == s.length() || s.charAt(i + 1) == ' ')) {
+        return i;
+      }
+    }
+    return s.length();
+  }
+
   /** The placeholders the file uses. */
   public Set<String> placeholders() {
     Set<String> names = new TreeSet<>();

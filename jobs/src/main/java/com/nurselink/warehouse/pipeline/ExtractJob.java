@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nurselink.warehouse.util.Errors;
 import com.nurselink.warehouse.config.ConfigKey;
+import com.nurselink.warehouse.contract.SourceContract;
 import com.nurselink.warehouse.ops.Watermarks;
 import com.nurselink.warehouse.sink.Warehouses;
 import com.nurselink.warehouse.lake.Lake;
@@ -13,7 +14,6 @@ import com.nurselink.warehouse.source.Retry;
 import com.nurselink.warehouse.source.SourceException;
 import com.nurselink.warehouse.source.SourceTable;
 import com.nurselink.warehouse.source.SqliteSnapshots;
-import com.nurselink.warehouse.staging.CleanSchema;
 import com.nurselink.warehouse.util.Secrets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -66,7 +66,7 @@ public final class ExtractJob implements PipelineJob {
     Map<String, Extractor.Extracted> reads = new LinkedHashMap<>();
     Map<String, String> modes = new LinkedHashMap<>();
     Map<String, String> wheres = new LinkedHashMap<>();
-    for (String t : CleanSchema.TABLES) {
+    for (String t : SourceContract.names()) {
       SourceTable src = ctx.sources().get(t);
       String where = src.isSqlite() ? src.sqlitePath() : Secrets.maskUrl(src.url());
       String since = src.isPostgres() ? committed.get(t) : null;

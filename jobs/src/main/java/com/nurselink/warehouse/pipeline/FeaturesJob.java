@@ -1,8 +1,8 @@
 package com.nurselink.warehouse.pipeline;
 
 import com.nurselink.warehouse.features.Manifest;
+import com.nurselink.warehouse.model.ModelRegistry;
 import com.nurselink.warehouse.model.Models;
-import com.nurselink.warehouse.sink.GoldTables;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,22 +25,26 @@ public final class FeaturesJob implements PipelineJob {
   @Override
   public JobResult run(RunContext ctx) {
     ModelInputs.registerClean(ctx);
-    ModelInputs.registerGold(ctx, "warehouse", List.of("dim_date", "dim_location", "dim_establishment", "dim_nurse",
-        "fact_mission", "fact_application", "fact_contract"));
+    for (ModelRegistry.Model m : ModelRegistry.gold(ModelRegistry.Step.MODEL)) {
+      ModelInputs.registerGold(ctx, m.namespace(), List.of(m.name()));
+    }
     Map<String, Dataset<Row>> out = Models.buildFeatures(ctx.spark(), ModelInputs.params(ctx));
     var watermarks = Manifest.sourceWatermarks(ctx.spark(), Models.CLEAN_VIEWS);
     long rows = 0;
-    for (GoldTables.Gold g : GoldTables.FEATURES) {
+    for (ModelRegistry.Model g : ModelRegistry.gold(ModelRegistry.Step.FEATURES)) {
       Dataset<Row> df = out.get(g.name());
       if (df == null) {
         throw new IllegalStateException("feature set " + g.name() + " was not built");
       }
+      if (!g.partitionedByRunDate()) {
+        throw new IllegalStateException("feature set " + g.name() + " is not partitioned by " + ModelRegistry.AS_OF_DATE);
+      }
       df = df.persist(StorageLevel.MEMORY_AND_DISK());
       try {
-        String label = g.name().equals("features_mission_fill") ? "filled" : null;
-        String manifest = Manifest.build(g.name(), ctx.date(), df, label, Manifest.codeVersion(), watermarks);
-        ctx.lake().writeSinglePartition(df.drop("as_of_date"), g.layer(), g.name(), "as_of_date=" + ctx.date(),
-            ctx.runId(), dir -> {
+        String manifest = Manifest.build(g.name(), ctx.date(), df, g.labelColumn(), Manifest.codeVersion(),
+            watermarks);
+        ctx.lake().writeSinglePartition(df.drop(g.partitionColumn()), g.namespace(), g.name(),
+            g.partitionColumn() + "=" + ctx.date(), ctx.runId(), dir -> {
               try {
                 Files.writeString(dir.resolve("_manifest.json"), manifest);
               } catch (IOException e) {

@@ -1,7 +1,7 @@
 package com.nurselink.warehouse.pipeline;
 
+import com.nurselink.warehouse.contract.SourceContract;
 import com.nurselink.warehouse.model.SqlParams;
-import com.nurselink.warehouse.staging.CleanSchema;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -16,7 +16,7 @@ final class ModelInputs {
 
   /** clean_users, clean_missions, clean_mission_applications, clean_contracts. */
   static void registerClean(RunContext ctx) {
-    for (String t : CleanSchema.TABLES) {
+    for (String t : SourceContract.names()) {
       Dataset<Row> df = ctx.lake().read(ctx.spark(), "clean", t);
       if (df == null) {
         throw new IllegalStateException("no clean " + t + " in " + ctx.lake().root() + ": run the stage job first");

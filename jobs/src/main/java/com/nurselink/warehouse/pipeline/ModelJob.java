@@ -1,7 +1,7 @@
 package com.nurselink.warehouse.pipeline;
 
+import com.nurselink.warehouse.model.ModelRegistry;
 import com.nurselink.warehouse.model.Models;
-import com.nurselink.warehouse.sink.GoldTables;
 import java.util.HashSet;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
@@ -23,23 +23,24 @@ public final class ModelJob implements PipelineJob {
   @Override
   public JobResult run(RunContext ctx) {
     ModelInputs.registerClean(ctx);
-    Dataset<Row> previous = ctx.lake().read(ctx.spark(), "warehouse", "dim_nurse");
+    ModelRegistry.Model dimNurse = ModelRegistry.byName("dim_nurse");
+    Dataset<Row> previous = ctx.lake().read(ctx.spark(), dimNurse.namespace(), dimNurse.name());
     long[] rows = {0};
     Set<String> published = new HashSet<>();
     Models.buildAndPublishModel(ctx.spark(), ModelInputs.params(ctx), previous, (name, df) -> {
-      GoldTables.Gold g = GoldTables.byName(name);
+      ModelRegistry.Model g = ModelRegistry.byName(name);
       long n;
       if (g.partitioned()) {
-        var p = ctx.lake().writeChangedPartitions(df, g.layer(), g.name(), g.partitionColumn(), ctx.runId());
+        var p = ctx.lake().writeChangedPartitions(df, g.namespace(), g.name(), g.partitionColumn(), ctx.runId());
         ctx.progress().info("model", g.name() + ": " + p.replaced().size() + " partition(s) rewritten, "
             + p.removed().size() + " removed");
         n = p.rows();
       } else {
-        ctx.lake().writeTable(df, g.layer(), g.name(), ctx.runId());
+        ctx.lake().writeTable(df, g.namespace(), g.name(), ctx.runId());
         n = -1;
       }
       // the later models read the published table (empty with its columns when it has no row)
-      Dataset<Row> table = ctx.lake().read(ctx.spark(), g.layer(), g.name());
+      Dataset<Row> table = ctx.lake().read(ctx.spark(), g.namespace(), g.name());
       if (n < 0) {
         n = table.count();
       }
@@ -48,7 +49,7 @@ public final class ModelJob implements PipelineJob {
       published.add(name);
       return table;
     });
-    for (GoldTables.Gold g : GoldTables.MODEL) {
+    for (ModelRegistry.Model g : ModelRegistry.gold(ModelRegistry.Step.MODEL)) {
       if (!published.contains(g.name())) {
         throw new IllegalStateException("model " + g.name() + " was not built");
       }

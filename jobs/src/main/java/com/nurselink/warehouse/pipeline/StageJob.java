@@ -3,6 +3,7 @@ package com.nurselink.warehouse.pipeline;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.max;
 
+import com.nurselink.warehouse.contract.SourceContract;
 import com.nurselink.warehouse.staging.CleanSchema;
 import com.nurselink.warehouse.staging.Staging;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ public final class StageJob implements PipelineJob {
     long quarantined = 0;
     Map<String, String> watermarks = new LinkedHashMap<>();
     Map<String, long[]> perTable = new LinkedHashMap<>();
-    for (String t : CleanSchema.TABLES) {
+    for (String t : SourceContract.names()) {
       Path rawPath = ctx.lake().table("raw", t).resolve(ctx.extractPartition());
       if (!Files.exists(rawPath)) {
         throw new IllegalStateException("no raw extract for " + t + " on " + ctx.date()

@@ -1,8 +1,8 @@
 package com.nurselink.warehouse.sink;
 
+import com.nurselink.warehouse.contract.SourceContract;
 import com.nurselink.warehouse.lake.Lake;
 import com.nurselink.warehouse.ops.Ledger;
-import com.nurselink.warehouse.staging.CleanSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -108,7 +108,7 @@ public final class DuckDbWarehouse {
           counts.put(g.name(), rs.getLong(1));
         }
       }
-      for (String t : CleanSchema.TABLES) {
+      for (String t : SourceContract.names()) {
         if (lake.exists("clean", t)) {
           st.execute("CREATE OR REPLACE VIEW clean_" + t + " AS SELECT * FROM read_parquet("
               + literal(lake.table("clean", t).resolve("*.parquet").toString()) + ")");

@@ -15,9 +15,11 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -67,50 +69,82 @@ public final class PostgresWarehouse {
     }
   }
 
-  /** Loads the gold tables from the lake; returns rows copied per table (unchanged partitions skipped). */
+  /** One lake partition to copy ({@code partition} empty for an unpartitioned table), its fingerprint and rows. */
+  private record Copy(String partition, String value, String fingerprint, Dataset<Row> rows) {}
+
+  /**
+   * Loads the gold tables from the lake; returns rows copied per table (unchanged partitions
+   * skipped). A lake table whose columns are not exactly those of its warehouse table is refused
+   * ({@link #checkColumns}) before anything is deleted or copied: every table's published columns
+   * and those of every partition to copy are checked first.
+   */
   public Map<String, Long> load(SparkSession spark, Lake lake, List<GoldTables.Gold> tables) throws SQLException {
     migrate();
     Map<String, Long> counts = new LinkedHashMap<>();
     try (Connection c = open()) {
       c.setAutoCommit(false);
       Map<String, String> loaded = loadedFingerprints(c);
+      // what to copy, its columns checked
+      Map<GoldTables.Gold, List<String>> columns = new LinkedHashMap<>();
+      Map<GoldTables.Gold, List<Copy>> copies = new LinkedHashMap<>();
+      Map<GoldTables.Gold, List<String>> partitions = new LinkedHashMap<>();
       for (GoldTables.Gold g : tables) {
         if (!lake.exists(g.layer(), g.name())) {
           continue;
         }
         List<String> cols = columnsOf(c, g.name());
-        long n = 0;
+        Dataset<Row> published = lake.read(spark, g.layer(), g.name());
+        if (published != null) {
+          checkColumns(g.name(), List.of(published.columns()), cols);
+        }
+        List<Copy> todo = new ArrayList<>();
         if (!g.partitioned()) {
           String fp = fingerprintOfTable(lake.table(g.layer(), g.name()));
           if (fp != null && fp.equals(loaded.get(g.name() + "/"))) {
             continue;
           }
-          Dataset<Row> df = spark.read().parquet(lake.table(g.layer(), g.name()).toString());
-          try (Statement st = c.createStatement()) {
-            st.execute("DELETE FROM " + g.name());
-          }
-          n += PgCopy.copy(c, g.name(), cols, select(df, cols).toLocalIterator());
-          recordFingerprint(c, g.name(), "", fp);
-          c.commit();
+          todo.add(new Copy("", null, fp, spark.read().parquet(lake.table(g.layer(), g.name()).toString())));
         } else {
-          List<String> parts = lake.partitions(g.layer(), g.name());
-          for (String part : parts) {
+          partitions.put(g, lake.partitions(g.layer(), g.name()));
+          for (String part : partitions.get(g)) {
             String fp = fingerprintOf(lake.table(g.layer(), g.name()).resolve(part));
             if (fp != null && fp.equals(loaded.get(g.name() + "/" + part))) {
               continue;
             }
             String value = part.substring(part.indexOf('=') + 1);
-            if (g.name().equals("fact_contract")) {
-              ensureContractPartition(c, value);
-            }
-            Dataset<Row> df = spark.read().parquet(lake.table(g.layer(), g.name()).resolve(part).toString())
-                .withColumn(g.partitionColumn(), functions.lit(value));
-            deletePartition(c, g, value);
-            n += PgCopy.copy(c, g.name(), cols, select(df, cols).toLocalIterator());
-            recordFingerprint(c, g.name(), part, fp);
-            c.commit();
+            todo.add(new Copy(part, value, fp, spark.read().parquet(lake.table(g.layer(), g.name()).resolve(part)
+                .toString()).withColumn(g.partitionColumn(), functions.lit(value))));
           }
+        }
+        for (Copy copy : todo) {
+          checkColumns(g.name(), List.of(copy.rows().columns()), cols);
+        }
+        columns.put(g, cols);
+        copies.put(g, todo);
+      }
+      c.commit();
+      for (Map.Entry<GoldTables.Gold, List<Copy>> t : copies.entrySet()) {
+        GoldTables.Gold g = t.getKey();
+        List<String> cols = columns.get(g);
+        long n = 0;
+        for (Copy copy : t.getValue()) {
+          if (!g.partitioned()) {
+            try (Statement st = c.createStatement()) {
+              st.execute("DELETE FROM " + g.name());
+            }
+          } else {
+            if (g.name().equals("fact_contract")) {
+              ensureContractPartition(c, copy.value());
+            }
+            deletePartition(c, g, copy.value());
+          }
+          n += PgCopy.copy(c, g.name(), cols, select(copy.rows(), cols).toLocalIterator());
+          recordFingerprint(c, g.name(), copy.partition(), copy.fingerprint());
+          c.commit();
+        }
+        if (g.partitioned()) {
           // partitions gone from the lake
+          List<String> parts = partitions.get(g);
           for (Map.Entry<String, String> e : loaded.entrySet()) {
             String key = e.getKey();
             if (key.startsWith(g.name() + "/") && key.length() > g.name().length() + 1) {
@@ -137,6 +171,27 @@ public final class PostgresWarehouse {
     return counts;
   }
 
+  /**
+   * Refuses, with one line naming the table and the columns missing on each side, a lake table
+   * whose columns (compared lower-cased) are not exactly those of its warehouse table: loading it
+   * would store NULL in a column the lake lacks and drop a lake column the DDL lacks. The DDL of
+   * {@code sql/warehouse/} and the model must change together (a new DDL version).
+   */
+  static void checkColumns(String table, List<String> lakeColumns, List<String> warehouseColumns)
+      throws SQLException {
+    Set<String> lake = new LinkedHashSet<>();
+    lakeColumns.forEach(c -> lake.add(c.toLowerCase(Locale.ROOT)));
+    List<String> notInWarehouse = lake.stream().filter(c -> !warehouseColumns.contains(c)).toList();
+    List<String> notInLake = warehouseColumns.stream().filter(c -> !lake.contains(c)).toList();
+    if (!notInWarehouse.isEmpty() || !notInLake.isEmpty()) {
+      throw new SQLException("warehouse table " + table + " does not match the lake: missing in the warehouse: "
+          + (notInWarehouse.isEmpty() ? "none" : String.join(", ", notInWarehouse)) + "; missing in the lake: "
+          + (notInLake.isEmpty() ? "none" : String.join(", ", notInLake))
+          + " (the model and the DDL of sql/warehouse/ must have the same columns)");
+    }
+  }
+
+  /** The lake rows in the warehouse table's column order (their columns checked by {@link #checkColumns}). */
   private static Dataset<Row> select(Dataset<Row> df, List<String> cols) {
     Map<String, String> byLower = new HashMap<>();
     for (String c : df.columns()) {
@@ -144,8 +199,7 @@ public final class PostgresWarehouse {
     }
     List<Column> sel = new ArrayList<>();
     for (String c : cols) {
-      String src = byLower.get(c);
-      sel.add(src == null ? functions.lit(null).as(c) : functions.col(src));
+      sel.add(functions.col(byLower.get(c)));
     }
     return df.select(sel.toArray(new Column[0]));
   }

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.callUDF;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import com.nurselink.warehouse.contract.SourceContract;
 import com.nurselink.warehouse.staging.CleanSchema;
 import com.nurselink.warehouse.util.Pseudonyms;
 import com.nurselink.warehouse.util.Secrets;
@@ -16,7 +17,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.spark.sql.Column;
@@ -35,14 +35,6 @@ import org.apache.spark.sql.types.DataTypes;
  * name) is replaced by keyed pseudonyms here: it never leaves this stage.
  */
 public final class Extractor {
-  /** Source columns the staging cannot do without; the others are read as NULL when absent. */
-  public static final Map<String, Set<String>> REQUIRED = Map.of(
-      "users", Set.of("id", "role"),
-      "missions", Set.of("id", "establishment_id", "location", "hourly_rate", "status", "start_at", "end_at",
-          "created_at"),
-      "mission_applications", Set.of("id", "mission_id", "nurse_id", "status", "applied_at"),
-      "contracts", Set.of("id", "mission_id", "nurse_id", "status", "start_date"));
-
   private Extractor() {}
 
   /** What a source table looks like compared with the contract. */
@@ -89,11 +81,11 @@ public final class Extractor {
     List<String> missingRequired = new ArrayList<>();
     List<String> missingOptional = new ArrayList<>();
     Set<String> expectedPhysical = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-    for (String logical : CleanSchema.SOURCE_COLUMNS.get(src.logical())) {
-      String phys = src.physical(logical);
+    for (var column : SourceContract.of(src.logical()).columns()) {
+      String phys = src.physical(column.name());
       expectedPhysical.add(phys);
       if (!present.contains(phys)) {
-        (REQUIRED.get(src.logical()).contains(logical) ? missingRequired : missingOptional).add(phys);
+        (column.presence().columnRequired() ? missingRequired : missingOptional).add(phys);
       }
     }
     String prefix = "schema drift in " + where + " table " + src.physicalTable() + ": ";
@@ -166,13 +158,13 @@ public final class Extractor {
     long lo;
     long hi;
     boolean sqlite = jdbcUrl.startsWith("jdbc:sqlite:");
-    String keyExpr = sqlite ? "rowid" : "CAST(" + SourceTable.quote(src.physical("id")) + " AS BIGINT)";
-    String updated = SourceTable.quote(src.physical("updated_at"));
+    String keyExpr = sqlite ? "rowid" : "CAST(" + SourceTable.quote(src.physical(SourceContract.ID)) + " AS BIGINT)";
+    String updated = SourceTable.quote(src.physical(SourceContract.UPDATED_AT));
     String maxUpdated = null;
     String filter = "";
     try (Connection c = DriverManager.getConnection(jdbcUrl)) {
       drift = checkSchema(c, src, where, opt.driftPolicy());
-      boolean hasUpdated = !drift.missingOptional().contains(src.physical("updated_at"));
+      boolean hasUpdated = !drift.missingOptional().contains(src.physical(SourceContract.UPDATED_AT));
       if (!sqlite && hasUpdated) {
         try (Statement st = c.createStatement();
             ResultSet rs = st.executeQuery("SELECT to_char(max(" + updated + ") AT TIME ZONE 'UTC', "
@@ -203,7 +195,8 @@ public final class Extractor {
     missing.addAll(drift.missingOptional());
     StringBuilder select = new StringBuilder("SELECT ");
     StringBuilder customSchema = new StringBuilder();
-    for (String logical : CleanSchema.SOURCE_COLUMNS.get(src.logical())) {
+    SourceContract contract = SourceContract.of(src.logical());
+    for (String logical : contract.columnNames()) {
       String phys = src.physical(logical);
       String expr = missing.contains(phys) ? "CAST(NULL AS TEXT)"
           : "CAST(" + SourceTable.quote(phys) + " AS TEXT)";
@@ -234,15 +227,13 @@ public final class Extractor {
     UDF1<String, String> pseudo = opt.pseudonyms()::of;
     String udfName = "nl_pseudonym";
     spark.udf().register(udfName, pseudo, DataTypes.StringType);
+    // the raw columns (CleanSchema.rawColumns): personal data replaced by its pseudonym
     List<Column> out = new ArrayList<>();
-    for (String c : CleanSchema.rawColumns(src.logical())) {
-      switch (c) {
-        case "email_hmac" -> out.add(callUDF(udfName, col("email")).as(c));
-        case "full_name_hmac" -> out.add(callUDF(udfName, col("full_name")).as(c));
-        case "_source" -> out.add(lit(where).as(c));
-        default -> out.add(col(c));
-      }
+    for (var c : contract.columns()) {
+      out.add(c.personal() ? callUDF(udfName, col(c.name())).as(CleanSchema.pseudonymColumn(c.name())) : col(c.name()));
     }
+    out.add(lit(where).as("_source"));
+    out.add(col("_row"));
     return new Extracted(df.select(out.toArray(new Column[0])), drift, maxUpdated);
   }
 }

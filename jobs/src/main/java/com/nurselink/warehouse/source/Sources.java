@@ -3,6 +3,7 @@ package com.nurselink.warehouse.source;
 import com.nurselink.warehouse.config.ConfigException;
 import com.nurselink.warehouse.config.ConfigKey;
 import com.nurselink.warehouse.config.Settings;
+import com.nurselink.warehouse.contract.SourceContract;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -17,7 +18,7 @@ public final class Sources {
 
   public static Map<String, SourceTable> resolve(Settings settings, String sourceOverride) {
     Map<String, SourceTable> out = new LinkedHashMap<>();
-    for (String t : ConfigKey.SOURCE_TABLES) {
+    for (String t : SourceContract.names()) {
       String url = sourceOverride;
       if (url == null || url.isBlank()) {
         url = settings.getOrDefault("source." + t + ".url", settings.get(ConfigKey.SOURCE_URL));

@@ -1,7 +1,9 @@
 package com.nurselink.warehouse.staging;
 
+import com.nurselink.warehouse.contract.Column;
+import com.nurselink.warehouse.contract.SourceContract;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -10,9 +12,9 @@ import org.apache.spark.sql.types.StructType;
 /**
  * The contract between the layers.
  *
- * <p>Raw (bronze): the source columns of {@link #SOURCE_COLUMNS} as STRING, exactly as read (PII
- * columns {@code email} and {@code full_name} already replaced by their keyed pseudonyms
- * {@code email_hmac}, {@code full_name_hmac}), plus {@code _source} (which database) and
+ * <p>Raw (bronze): the source columns of {@link SourceContract} as STRING, exactly as read (the
+ * personal-data columns {@code email} and {@code full_name} already replaced by their keyed
+ * pseudonyms {@code email_hmac}, {@code full_name_hmac}), plus {@code _source} (which database) and
  * {@code _row} (the row's ordinal in the source: SQLite rowid, or null).
  *
  * <p>Clean (silver): typed, conformed, deduplicated; timestamps are UTC instants (Spark TIMESTAMP
@@ -24,27 +26,23 @@ import org.apache.spark.sql.types.StructType;
 public final class CleanSchema {
   private CleanSchema() {}
 
-  /** Logical source tables and their columns (the apps' contract, SPEC). */
-  public static final Map<String, List<String>> SOURCE_COLUMNS = Map.of(
-      "users", List.of("id", "email", "full_name", "role", "city", "specialty", "created_at", "updated_at"),
-      "missions", List.of("id", "establishment_id", "title", "specialty", "location", "hourly_rate", "status",
-          "start_at", "end_at", "created_at", "updated_at"),
-      "mission_applications", List.of("id", "mission_id", "nurse_id", "status", "applied_at", "updated_at"),
-      "contracts", List.of("id", "mission_id", "nurse_id", "application_id", "status", "start_date", "end_date",
-          "hourly_rate", "hours_worked", "signed_at", "created_at", "updated_at"));
+  /** The raw column of a personal-data source column: its keyed pseudonym. */
+  public static String pseudonymColumn(String sourceColumn) {
+    return sourceColumn + "_hmac";
+  }
 
-  /** The logical tables in extraction order. */
-  public static final List<String> TABLES = List.of("users", "missions", "mission_applications", "contracts");
-
-  /** Raw column list of a table: PII columns renamed to their pseudonym columns, plus _source, _row. */
+  /**
+   * Raw column list of a table: the contract's columns in order, personal data renamed to their
+   * pseudonym columns ({@link #pseudonymColumn}), plus _source, _row.
+   */
   public static List<String> rawColumns(String table) {
-    return SOURCE_COLUMNS.get(table).stream()
-        .map(c -> c.equals("email") ? "email_hmac" : c.equals("full_name") ? "full_name_hmac" : c)
-        .collect(java.util.stream.Collectors.collectingAndThen(java.util.stream.Collectors.toList(), l -> {
-          l.add("_source");
-          l.add("_row");
-          return l;
-        }));
+    List<String> out = new ArrayList<>();
+    for (Column c : SourceContract.of(table).columns()) {
+      out.add(c.personal() ? pseudonymColumn(c.name()) : c.name());
+    }
+    out.add("_source");
+    out.add("_row");
+    return out;
   }
 
   public static StructType rawSchema(String table) {

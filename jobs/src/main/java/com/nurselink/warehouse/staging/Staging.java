@@ -17,6 +17,7 @@ import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.when;
 
+import com.nurselink.warehouse.contract.SourceContract;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -62,7 +63,7 @@ import org.apache.spark.sql.types.StructField;
  * absent or not an integer of 64 bits), {@link #BAD_TIMESTAMP} (a required timestamp absent or
  * unreadable: missions {@code start_at}, {@code end_at}, {@code created_at}; applications
  * {@code applied_at}; contracts {@code start_date}), {@link #BAD_ENUM} (status or role absent or not
- * one of {@link #ENUMS}), {@link #BAD_NUMBER} ({@code hourly_rate} or {@code hours_worked} present
+ * one of {@link SourceContract#enumValues()}), {@link #BAD_NUMBER} ({@code hourly_rate} or {@code hours_worked} present
  * but not a number or negative; a mission without {@code hourly_rate}), {@link #BAD_RANGE} (an end
  * strictly before its start, both readable). Several timestamps failing still give one
  * {@code bad_timestamp}.
@@ -92,13 +93,6 @@ public final class Staging {
   public static final String BAD_RANGE = "bad_range";
   public static final String DUPLICATE = "duplicate";
 
-  /** Allowed values of the enum column of each table (lower case). */
-  public static final Map<String, List<String>> ENUMS = Map.of(
-      "users", List.of("nurse", "establishment", "admin"),
-      "missions", List.of("draft", "open", "filled", "in_progress", "completed", "cancelled"),
-      "mission_applications", List.of("pending", "accepted", "rejected", "withdrawn"),
-      "contracts", List.of("pending", "signed", "active", "completed", "cancelled", "disputed"));
-
   /**
    * Clean and quarantine datasets of one table, and the ids carried by two valid rows or more (one
    * column, {@code __dup_id}), which both of them use. A caller writing both may cache
@@ -108,39 +102,54 @@ public final class Staging {
   public record Result(Dataset<Row> clean, Dataset<Row> quarantine, Dataset<Row> duplicateIds) {}
 
   /**
-   * How one table is typed and validated. Text columns map a clean name to its raw column; the
-   * local-date map goes from the date column to its timestamp column.
+   * How one table is typed and validated: the contract's columns by type and rule
+   * ({@link SourceContract}), and the conformance of the clean layer. Text columns map a clean name
+   * to its raw column; the local-date map goes from the date column to its timestamp column.
    */
   private record TableRules(
-      List<String> ids,
+      SourceContract contract,
       Map<String, String> texts,
-      String enumColumn,
-      List<String> numbers,
-      String requiredNumber,
-      List<String> timestamps,
-      List<String> requiredTimestamps,
-      String rangeStart,
-      String rangeEnd,
-      Map<String, String> localDates) {}
+      Map<String, String> localDates) {
+    List<String> ids() {
+      return contract.keys();
+    }
+
+    String enumColumn() {
+      return contract.enumColumn();
+    }
+
+    List<String> numbers() {
+      return contract.numbers();
+    }
+
+    List<String> requiredNumbers() {
+      return contract.requiredNumbers();
+    }
+
+    List<String> timestamps() {
+      return contract.timestamps();
+    }
+
+    List<String> requiredTimestamps() {
+      return contract.requiredTimestamps();
+    }
+
+    SourceContract.Range range() {
+      return contract.range();
+    }
+  }
 
   private static TableRules rules(String table) {
-    return switch (table) {
-      case "users" -> new TableRules(List.of("id"),
-          ordered("email_hmac", "email_hmac", "city", "city", "specialty", "specialty"), "role",
-          List.of(), null, List.of("created_at", "updated_at"), List.of(), null, null, Map.of());
-      case "missions" -> new TableRules(List.of("id", "establishment_id"),
-          ordered("title", "title", "specialty", "specialty", "city", "location"), "status",
-          List.of("hourly_rate"), "hourly_rate", List.of("start_at", "end_at", "created_at", "updated_at"),
-          List.of("start_at", "end_at", "created_at"), "start_at", "end_at",
-          ordered("service_date", "start_at"));
-      case "mission_applications" -> new TableRules(List.of("id", "mission_id", "nurse_id"), Map.of(),
-          "status", List.of(), null, List.of("applied_at", "updated_at"), List.of("applied_at"), null, null,
-          ordered("applied_date", "applied_at"));
-      case "contracts" -> new TableRules(List.of("id", "mission_id", "nurse_id", "application_id"), Map.of(),
-          "status", List.of("hourly_rate", "hours_worked"), null,
-          List.of("start_date", "end_date", "signed_at", "created_at", "updated_at"), List.of("start_date"),
-          "start_date", "end_date", ordered("start_local_date", "start_date", "end_local_date", "end_date"));
-      default -> throw new IllegalArgumentException("unknown table " + table);
+    SourceContract contract = SourceContract.of(table);
+    return switch (contract) {
+      case USERS -> new TableRules(contract,
+          ordered("email_hmac", CleanSchema.pseudonymColumn("email"), "city", "city", "specialty", "specialty"),
+          Map.of());
+      case MISSIONS -> new TableRules(contract,
+          ordered("title", "title", "specialty", "specialty", "city", "location"), ordered("service_date", "start_at"));
+      case MISSION_APPLICATIONS -> new TableRules(contract, Map.of(), ordered("applied_date", "applied_at"));
+      case CONTRACTS -> new TableRules(contract, Map.of(),
+          ordered("start_local_date", "start_date", "end_local_date", "end_date"));
     };
   }
 
@@ -200,7 +209,7 @@ public final class Staging {
 
     // 2. reason codes, in rule order
     List<Column> checks = new ArrayList<>();
-    checks.add(when(t("id").isNull(), lit(MISSING_KEY)));
+    checks.add(when(t(SourceContract.ID).isNull(), lit(MISSING_KEY)));
     if (!r.requiredTimestamps().isEmpty()) {
       Column anyMissing = lit(false);
       for (String c : r.requiredTimestamps()) {
@@ -209,20 +218,20 @@ public final class Staging {
       checks.add(when(anyMissing, lit(BAD_TIMESTAMP)));
     }
     Column enumValue = t(r.enumColumn());
-    checks.add(when(enumValue.isNull().or(not(enumValue.isin(ENUMS.get(table).toArray()))), lit(BAD_ENUM)));
+    checks.add(when(enumValue.isNull().or(not(enumValue.isin(r.contract().enumValues().toArray()))), lit(BAD_ENUM)));
     if (!r.numbers().isEmpty()) {
       Column bad = lit(false);
       for (String c : r.numbers()) {
         Column present = textUdf.apply(col(c)).isNotNull();
         bad = bad.or(present.and(t(c).isNull().or(t(c).lt(0))));
       }
-      if (r.requiredNumber() != null) {
-        bad = bad.or(textUdf.apply(col(r.requiredNumber())).isNull());
+      for (String c : r.requiredNumbers()) {
+        bad = bad.or(textUdf.apply(col(c)).isNull());
       }
       checks.add(when(bad, lit(BAD_NUMBER)));
     }
-    if (r.rangeStart() != null) {
-      checks.add(when(t(r.rangeEnd()).lt(t(r.rangeStart())), lit(BAD_RANGE)));
+    if (r.range() != null) {
+      checks.add(when(t(r.range().end()).lt(t(r.range().start())), lit(BAD_RANGE)));
     }
     // concat_ws skips the nulls of the rules that passed (and, unlike array functions with a
     // lambda, is compiled to code)
@@ -234,23 +243,23 @@ public final class Staging {
     // other row passes through without a shuffle: a valid row is kept, a rejected one is not.
     Column valid = col(CODES).equalTo("");
     Dataset<Row> duplicateIds = checked.filter(valid)
-        .groupBy(t("id").as(DUP_ID))
+        .groupBy(t(SourceContract.ID).as(DUP_ID))
         .count()
         .filter(col("count").gt(1))
         .select(col(DUP_ID));
     Dataset<Row> flagged = checked
-        .join(broadcast(duplicateIds.withColumn(DUPLICATED, lit(true))), valid.and(t("id").equalTo(col(DUP_ID))),
+        .join(broadcast(duplicateIds.withColumn(DUPLICATED, lit(true))), valid.and(t(SourceContract.ID).equalTo(col(DUP_ID))),
             "left_outer")
         .drop(DUP_ID);
     Column competing = col(DUPLICATED).isNotNull();
     List<Column> order = new ArrayList<>();
-    order.add(t("updated_at").desc_nulls_last());
+    order.add(t(SourceContract.UPDATED_AT).desc_nulls_last());
     order.add(col("_row").desc_nulls_last());
     rawColumns.stream().filter(c -> !c.equals("_row")).forEach(c -> order.add(col(c).asc_nulls_first()));
     Dataset<Row> single = flagged.filter(not(competing))
         .withColumn(RANK, when(valid, lit(1)).otherwise(lit(0)));
     Dataset<Row> contested = flagged.filter(competing)
-        .withColumn(RANK, row_number().over(Window.partitionBy(t("id")).orderBy(order.toArray(Column[]::new))));
+        .withColumn(RANK, row_number().over(Window.partitionBy(t(SourceContract.ID)).orderBy(order.toArray(Column[]::new))));
     Dataset<Row> ranked = single.unionByName(contested).drop(DUPLICATED);
     Column kept = valid.and(col(RANK).equalTo(1));
 

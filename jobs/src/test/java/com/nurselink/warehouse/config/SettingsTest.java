@@ -67,4 +67,75 @@ class SettingsTest {
         () -> builder("source.payments.url = x.db\n", Map.of()).build());
     assertTrue(e.getMessage().contains("source.payments.url"), e.getMessage());
   }
+
+  private String refusal(Settings.Builder b) {
+    return assertThrows(ConfigException.class, b::build).getMessage();
+  }
+
+  @Test
+  void numbersOutOfTheirRangeAreRefusedWithOneLineNamingTheOriginAndTheRange() throws Exception {
+    assertEquals("--conf: extract.partitions must be between 1 and 1024, got -3",
+        refusal(builder("", Map.of()).override("extract.partitions=-3")));
+    assertEquals("--conf: extract.partitions must be between 1 and 1024, got 0",
+        refusal(builder("", Map.of()).override("extract.partitions=0")));
+    assertEquals("--conf: extract.partitions must be between 1 and 1024, got 1025",
+        refusal(builder("", Map.of()).override("extract.partitions=1025")));
+    assertEquals(dir.resolve("dev.conf") + ": extract.fetch-size must be 1 or more, got 0",
+        refusal(builder("extract.fetch-size = 0\n", Map.of())));
+    assertEquals("environment NURSELINK_EXTRACT_RETRIES: extract.retries must be 0 or more, got -1",
+        refusal(builder("", Map.of("NURSELINK_EXTRACT_RETRIES", "-1"))));
+    assertEquals("--conf: extract.retry-backoff-ms must be 0 or more, got -5",
+        refusal(builder("", Map.of()).override("extract.retry-backoff-ms=-5")));
+    assertEquals("--conf: extract.busy-timeout-ms must be 0 or more, got -1",
+        refusal(builder("", Map.of()).override("extract.busy-timeout-ms=-1")));
+    assertEquals("--conf: extract.overlap-seconds must be 0 or more, got -300",
+        refusal(builder("", Map.of()).override("extract.overlap-seconds=-300")));
+    assertEquals("--conf: source.snapshot-retention-days must be 0 or more, got -1",
+        refusal(builder("", Map.of()).override("source.snapshot-retention-days=-1")));
+    assertEquals("--conf: spark.shuffle-partitions must be 1 or more, got 0",
+        refusal(builder("", Map.of()).override("spark.shuffle-partitions=0")));
+    assertEquals("--conf: alerts.job-budget-seconds must be 1 or more, got 0",
+        refusal(builder("", Map.of()).override("alerts.job-budget-seconds=0")));
+    assertEquals("--conf: alerts.quarantine-rate must be between 0 and 1, got 5",
+        refusal(builder("", Map.of()).override("alerts.quarantine-rate=5")));
+    assertEquals("--conf: alerts.quarantine-rate must be between 0 and 1, got -0.01",
+        refusal(builder("", Map.of()).override("alerts.quarantine-rate=-0.01")));
+    assertEquals("--conf: alerts.quarantine-rate must be between 0 and 1, got NaN",
+        refusal(builder("", Map.of()).override("alerts.quarantine-rate=NaN")));
+    assertEquals("--conf: alerts.kpi-change must be 0 or more, got -0.5",
+        refusal(builder("", Map.of()).override("alerts.kpi-change=-0.5")));
+  }
+
+  @Test
+  void numbersAtTheBoundsOfTheirRangeAreAccepted() throws Exception {
+    Settings s = builder("", Map.of()).override("extract.partitions=1024").override("extract.fetch-size=1")
+        .override("extract.retries=0").override("extract.retry-backoff-ms=0").override("extract.busy-timeout-ms=0")
+        .override("extract.overlap-seconds=0").override("source.snapshot-retention-days=0")
+        .override("spark.shuffle-partitions=1").override("alerts.job-budget-seconds=1")
+        .override("alerts.quarantine-rate=1").override("alerts.kpi-change=0").build();
+    assertEquals(1024, s.getInt(ConfigKey.EXTRACT_PARTITIONS));
+    assertEquals(1, s.getInt(ConfigKey.EXTRACT_FETCH_SIZE));
+    assertEquals(0, s.getInt(ConfigKey.EXTRACT_RETRIES));
+    assertEquals(1, s.getInt(ConfigKey.SPARK_SHUFFLE_PARTITIONS));
+    assertEquals(1.0, s.getDouble(ConfigKey.ALERTS_QUARANTINE_RATE));
+    assertEquals(0.0, s.getDouble(ConfigKey.ALERTS_KPI_CHANGE));
+    assertEquals(1, builder("", Map.of()).override("extract.partitions=1").build().getInt(ConfigKey.EXTRACT_PARTITIONS));
+    assertEquals(0.0, builder("", Map.of()).override("alerts.quarantine-rate=0").build()
+        .getDouble(ConfigKey.ALERTS_QUARANTINE_RATE));
+  }
+
+  @Test
+  void everyNumberKeyDeclaresItsRangeAndItsDefaultIsInIt() {
+    for (ConfigKey k : ConfigKey.all()) {
+      if (k.type() == ConfigKey.Type.INT || k.type() == ConfigKey.Type.DOUBLE) {
+        assertTrue(k.rangeText() != null, k.name() + " has no range");
+        assertTrue(k.inRange(Double.parseDouble(k.defaultValue())), k.name() + " default " + k.defaultValue());
+      } else {
+        assertEquals(null, k.rangeText(), k.name());
+      }
+    }
+    assertEquals("between 1 and 1024", ConfigKey.EXTRACT_PARTITIONS.rangeText());
+    assertEquals("0 or more", ConfigKey.EXTRACT_RETRIES.rangeText());
+    assertEquals("between 0 and 1", ConfigKey.ALERTS_QUARANTINE_RATE.rangeText());
+  }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.nurselink.warehouse.contract.SourceContract;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -106,7 +107,7 @@ class GeneratorPostgresTest {
     for (String t : List.of("users", "missions", "mission_applications", "contracts")) {
       long skipped = s.postgresSkipped().get(t).values().stream().mapToLong(Long::longValue).sum();
       assertEquals(s.rows(t), s.postgresLoaded().get(t) + skipped, t);
-      for (Defect d : Defect.applicable(SourceTable.of(t))) {
+      for (Defect d : Defect.applicable(SourceContract.of(t))) {
         assertEquals(s.injected(t, d), (long) s.postgresSkipped().get(t).getOrDefault(d.code(), 0L), t + " " + d);
       }
     }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.nurselink.warehouse.contract.SourceContract;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
@@ -73,7 +74,7 @@ class GeneratorTest {
       double contracts = f.count("SELECT count(*) FROM contracts") / (double) N;
       assertTrue(apps > 2.8 && apps < 3.2, "applications per mission " + apps);
       assertTrue(contracts > 0.55 && contracts < 0.65, "contracts per mission " + contracts);
-      for (String s : SourceTable.MISSIONS.enumValues()) {
+      for (String s : SourceContract.MISSIONS.enumValues()) {
         long n = f.count("SELECT count(*) FROM missions WHERE lower(trim(status)) = '" + s + "'");
         assertTrue(n > N / 50, s + ": " + n);
       }
@@ -185,9 +186,9 @@ class GeneratorTest {
       assertEquals(0, f.count("SELECT count(*) FROM missions WHERE " + badNumber("hourly_rate") + " OR hourly_rate IS NULL"));
       assertEquals(0, f.count("SELECT count(*) FROM contracts WHERE " + badNumber("hourly_rate") + " OR "
           + badNumber("hours_worked")));
-      for (SourceTable t : SourceTable.values()) {
-        assertEquals(0, f.count("SELECT count(*) FROM " + t.sqlName() + " WHERE lower(trim(" + t.enumColumn()
-            + ")) NOT IN ('" + String.join("', '", t.enumValues()) + "')"), t.sqlName());
+      for (SourceContract t : SourceContract.values()) {
+        assertEquals(0, f.count("SELECT count(*) FROM " + t.tableName() + " WHERE lower(trim(" + t.enumColumn()
+            + ")) NOT IN ('" + String.join("', '", t.enumValues()) + "')"), t.tableName());
       }
     }
   }
@@ -200,7 +201,7 @@ class GeneratorTest {
         assertEquals(s.injected(t, Defect.MISSING_KEY), f.count("SELECT count(*) FROM " + t + " WHERE id IS NULL"), t);
         assertEquals(s.injected(t, Defect.DUPLICATE), f.count("SELECT count(*) FROM (SELECT id FROM " + t
             + " WHERE id IS NOT NULL GROUP BY id HAVING count(*) > 1 AND count(DISTINCT updated_at) > 1)"), t);
-        SourceTable st = SourceTable.of(t);
+        SourceContract st = SourceContract.of(t);
         assertEquals(s.injected(t, Defect.BAD_ENUM), f.count("SELECT count(*) FROM " + t + " WHERE lower(trim("
             + st.enumColumn() + ")) NOT IN ('" + String.join("', '", st.enumValues()) + "')"), t);
       }
@@ -228,7 +229,7 @@ class GeneratorTest {
       // about 2% of each table's rows per rule
       for (String t : TABLES) {
         long base = cleanSummary.rows(t);
-        for (Defect d : Defect.applicable(SourceTable.of(t))) {
+        for (Defect d : Defect.applicable(SourceContract.of(t))) {
           double rate = s.injected(t, d) / (double) base;
           assertTrue(rate > (t.equals("users") || d == Defect.DUPLICATE ? 0.008 : 0.015) && rate < 0.025,
               t + " " + d + " " + rate);
@@ -269,13 +270,6 @@ class GeneratorTest {
           }
         }
       }
-    }
-  }
-
-  @Test
-  void columnsAreThoseOfTheLayerContract() {
-    for (SourceTable t : SourceTable.values()) {
-      assertEquals(com.nurselink.warehouse.staging.CleanSchema.SOURCE_COLUMNS.get(t.sqlName()), t.columns());
     }
   }
 

@@ -1,5 +1,6 @@
 package com.nurselink.warehouse.generate;
 
+import com.nurselink.warehouse.contract.SourceContract;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -44,7 +45,7 @@ final class SqliteFixture implements AutoCloseable {
   }
 
   String digest(String table, String where) throws Exception {
-    String cols = SourceTable.of(table).columns().stream().map(c -> "quote(" + c + ")")
+    String cols = SourceContract.of(table).columnNames().stream().map(c -> "quote(" + c + ")")
         .collect(Collectors.joining(" || '|' || "));
     MessageDigest md = MessageDigest.getInstance("SHA-256");
     try (Statement st = conn.createStatement();

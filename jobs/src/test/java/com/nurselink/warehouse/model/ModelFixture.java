@@ -14,6 +14,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Small clean-layer inputs shared by the model, KPI and feature tests (values hand-chosen; the
@@ -147,7 +148,7 @@ final class ModelFixture {
   private static Built built;
 
   /** The outputs of one Spark build of the fixture, collected once for all the test classes. */
-  record Built(Map<String, List<Row>> rows, Map<String, List<String>> columns) {
+  record Built(Map<String, List<Row>> rows, Map<String, List<String>> columns, Map<String, StructType> schemas) {
     List<Row> rows(String name) {
       return rows.get(name);
     }
@@ -168,11 +169,13 @@ final class ModelFixture {
       all.putAll(Models.buildFeatures(spark, PARAMS));
       Map<String, List<Row>> rows = new LinkedHashMap<>();
       Map<String, List<String>> columns = new LinkedHashMap<>();
+      Map<String, StructType> schemas = new LinkedHashMap<>();
       for (Map.Entry<String, Dataset<Row>> e : all.entrySet()) {
         rows.put(e.getKey(), e.getValue().collectAsList());
         columns.put(e.getKey(), List.of(e.getValue().columns()));
+        schemas.put(e.getKey(), e.getValue().schema());
       }
-      built = new Built(rows, columns);
+      built = new Built(rows, columns, schemas);
     }
     return built;
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nurselink.warehouse.SparkTestBase;
+import com.nurselink.warehouse.contract.SourceContract;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -112,7 +113,7 @@ class StagingTest extends SparkTestBase {
 
   @Test
   void schemasAreTheContract() {
-    for (String table : CleanSchema.TABLES) {
+    for (String table : SourceContract.names()) {
       Staging.Result r = stage(table, raw(table, 1));
       assertSameSchema(CleanSchema.clean(table), r.clean().schema());
       assertSameSchema(CleanSchema.quarantine(table), r.quarantine().schema());
@@ -386,7 +387,7 @@ class StagingTest extends SparkTestBase {
 
   @Test
   void conservationOnAMixedDataset() {
-    for (String table : CleanSchema.TABLES) {
+    for (String table : SourceContract.names()) {
       List<Row> rows = new ArrayList<>();
       long n = 0;
       for (int i = 0; i < 60; i++) {

@@ -1,0 +1,109 @@
+package com.nurselink.warehouse.sink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.nurselink.warehouse.PgDatabase;
+import com.nurselink.warehouse.SparkTestBase;
+import com.nurselink.warehouse.lake.Lake;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The PostgreSQL load refuses a lake table whose columns differ from its warehouse table's, before
+ * it deletes or copies anything, instead of loading NULL for a column the lake lacks and dropping a
+ * lake column the DDL lacks.
+ */
+class PostgresWarehouseTest extends SparkTestBase {
+  @TempDir Path dir;
+
+  private static final String PREFIX = "warehouse table ";
+
+  private static Dataset<Row> df(String select) {
+    return spark().sql(select);
+  }
+
+  private static List<String> rows(Connection c, String sql) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        List<String> row = new ArrayList<>();
+        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+          row.add(rs.getString(i));
+        }
+        out.add(String.join("|", row));
+      }
+    }
+    return out;
+  }
+
+  /** The loader's error without the warehouse it names. */
+  private static String refusal(SQLException e) {
+    String m = e.getMessage();
+    assertEquals(-1, m.indexOf('\n'), "one line: " + m);
+    assertEquals(true, m.startsWith("loading the PostgreSQL warehouse "), m);
+    return m.substring(m.indexOf(PREFIX));
+  }
+
+  @Test
+  void aLakeTableWithOtherColumnsThanItsWarehouseTableIsRefusedBeforeAnythingIsLoaded() throws Exception {
+    Lake lake = new Lake(dir.resolve("lake"));
+    List<GoldTables.Gold> tables = List.of(GoldTables.byName("dim_location"), GoldTables.byName("kpi_headline"));
+    try (PgDatabase db = PgDatabase.create("nl_whload_")) {
+      PostgresWarehouse pg = new PostgresWarehouse(db.url());
+
+      // the lake as the models write it: loaded
+      lake.writeTable(df("SELECT CAST(-1 AS BIGINT) AS location_key, 'unknown' AS city UNION ALL"
+          + " SELECT CAST(1 AS BIGINT), 'Paris'"), "warehouse", "dim_location", "r1");
+      lake.writeSinglePartition(df("SELECT CAST(3 AS BIGINT) AS total_missions, 40.5D AS avg_rate,"
+          + " CAST(1 AS BIGINT) AS completed_missions, 0.5D AS completion_rate, 0.25D AS fill_rate"),
+          "warehouse", "kpi_headline", "as_of_date=2024-03-31", "r1", null);
+      assertEquals(Map.of("dim_location", 2L, "kpi_headline", 1L), pg.load(spark(), lake, tables));
+
+      // a lake column the DDL lacks
+      lake.writeTable(df("SELECT CAST(-1 AS BIGINT) AS location_key, 'unknown' AS city, 'FR' AS country"),
+          "warehouse", "dim_location", "r2");
+      SQLException e = assertThrows(SQLException.class, () -> pg.load(spark(), lake, tables));
+      assertEquals("warehouse table dim_location does not match the lake: missing in the warehouse: country;"
+          + " missing in the lake: none (the model and the DDL of sql/warehouse/ must have the same columns)",
+          refusal(e));
+
+      // a DDL column the lake lacks, and a lake column the DDL lacks, in a partitioned table; the
+      // other table is right, and is not loaded either
+      lake.writeTable(df("SELECT CAST(-1 AS BIGINT) AS location_key, 'unknown' AS city"),
+          "warehouse", "dim_location", "r3");
+      lake.writeSinglePartition(df("SELECT CAST(4 AS BIGINT) AS total_missions, 41.5D AS avg_rate,"
+          + " CAST(2 AS BIGINT) AS completed_missions, 0.5D AS completion_rate, 0.2D AS fill_ratio"),
+          "warehouse", "kpi_headline", "as_of_date=2024-04-01", "r3", null);
+      e = assertThrows(SQLException.class, () -> pg.load(spark(), lake, tables));
+      assertEquals("warehouse table kpi_headline does not match the lake: missing in the warehouse: fill_ratio;"
+          + " missing in the lake: fill_rate (the model and the DDL of sql/warehouse/ must have the same columns)",
+          refusal(e));
+
+      try (Connection c = db.connect()) {
+        assertEquals(List.of("-1|unknown", "1|Paris"),
+            rows(c, "SELECT location_key, city FROM dim_location ORDER BY location_key"));
+        assertEquals(List.of("3|40.5|1|0.5|0.25|2024-03-31"), rows(c, "SELECT * FROM kpi_headline"));
+      }
+    }
+  }
+
+  @Test
+  void checkColumnsComparesLowerCasedNames() throws Exception {
+    PostgresWarehouse.checkColumns("t", List.of("A", "b"), List.of("a", "b"));
+    SQLException e = assertThrows(SQLException.class,
+        () -> PostgresWarehouse.checkColumns("t", List.of("a"), List.of("a", "b", "c")));
+    assertEquals("warehouse table t does not match the lake: missing in the warehouse: none; missing in the lake:"
+        + " b, c (the model and the DDL of sql/warehouse/ must have the same columns)", e.getMessage());
+  }
+}
