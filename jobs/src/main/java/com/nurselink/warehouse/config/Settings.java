@@ -219,10 +219,15 @@ public final class Settings {
     for (Map.Entry<String, String> e : values.entrySet()) {
       ConfigKey k = ConfigKey.lookup(e.getKey());
       String v = e.getValue();
+      String where = origins.get(e.getKey());
+      if ((v == null || v.isEmpty()) && k.defaultValue() != null && k.type() != ConfigKey.Type.STRING
+          && k.type() != ConfigKey.Type.PATH) {
+        throw new ConfigException(where + ": " + k.name() + " expects " + k.type().name().toLowerCase(java.util.Locale.ROOT)
+            + ", got an empty value (leave the key out for its default, " + k.defaultValue() + ")");
+      }
       if (v == null || v.isEmpty()) {
         continue;
       }
-      String where = origins.get(e.getKey());
       double number;
       try {
         number = switch (k.type()) {

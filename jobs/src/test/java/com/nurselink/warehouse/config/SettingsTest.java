@@ -138,4 +138,13 @@ class SettingsTest {
     assertEquals("0 or more", ConfigKey.EXTRACT_RETRIES.rangeText());
     assertEquals("between 0 and 1", ConfigKey.ALERTS_QUARANTINE_RATE.rangeText());
   }
+
+  @Test
+  void anEmptyNumberIsRefusedAndABareSecretIsMaskedInDescriptions() throws Exception {
+    assertEquals("--conf: extract.partitions expects int, got an empty value (leave the key out for its default, 4)",
+        refusal(builder("", Map.of()).override("extract.partitions=")));
+    Settings s = builder("", Map.of("NURSELINK_PSEUDONYM_KEY", "Bare-Key-91c2e")).build();
+    assertTrue(s.describe().contains("pseudonym.key = ***   (environment NURSELINK_PSEUDONYM_KEY)"), s.describe());
+    assertFalse(s.describe().contains("Bare-Key-91c2e"), s.describe());
+  }
 }
