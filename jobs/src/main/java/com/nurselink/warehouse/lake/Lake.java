@@ -1,5 +1,6 @@
 package com.nurselink.warehouse.lake;
 
+import com.nurselink.warehouse.util.FaultPoints;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -79,6 +80,7 @@ public final class Lake {
     Path tableDir = table(layer, table);
     try {
       if (Files.isSymbolicLink(tableDir)) {
+        FaultPoints.reach("before-remove:" + layer + "/" + table);
         Files.delete(tableDir); // was published unpartitioned before
       }
       Files.createDirectories(tableDir);
@@ -92,6 +94,7 @@ public final class Lake {
           for (Path p : ds) {
             String name = p.getFileName().toString();
             if (!keep.contains(name) && !name.contains(".tmp-")) {
+              FaultPoints.reach("before-remove:" + layer + "/" + table + "/" + name);
               Files.delete(p);
               removed.add(name);
             }
@@ -133,6 +136,7 @@ public final class Lake {
     try {
       Path tableDir = table(layer, table);
       if (Files.isSymbolicLink(tableDir)) {
+        FaultPoints.reach("before-remove:" + layer + "/" + table);
         Files.delete(tableDir); // was published unpartitioned before
       }
       List<String> removed = new ArrayList<>();
@@ -147,6 +151,7 @@ public final class Lake {
       }
       Path emptyMarker = tableDir.resolve(EMPTY);
       if (!fresh.isEmpty() && Files.exists(emptyMarker)) {
+        FaultPoints.reach("before-remove:" + layer + "/" + table + "/" + EMPTY);
         deleteTree(emptyMarker); // rows again: the partitions carry the columns
       }
       for (String part : changed) {
@@ -155,7 +160,7 @@ public final class Lake {
         publish(dir, layer, table, part, runId);
       }
       if (fresh.isEmpty()) {
-        keepColumnsOfEmptyTable(df, tableDir, stagingDir(runId, layer, table + EMPTY));
+        keepColumnsOfEmptyTable(df, tableDir, stagingDir(runId, layer, table + EMPTY), layer + "/" + table);
       }
       deleteTree(staging);
       return new Published(layer, table, changed, removed, rows);
@@ -171,13 +176,16 @@ public final class Lake {
    */
   public static final String EMPTY = "_empty";
 
-  private static void keepColumnsOfEmptyTable(Dataset<Row> df, Path tableDir, Path staging) throws IOException {
+  private static void keepColumnsOfEmptyTable(Dataset<Row> df, Path tableDir, Path staging, String unit)
+      throws IOException {
     Path marker = tableDir.resolve(EMPTY);
     df.limit(0).write().mode(SaveMode.Overwrite).parquet(staging.toString());
     Files.createDirectories(tableDir);
     if (Files.exists(marker)) {
+      FaultPoints.reach("before-remove:" + unit + "/" + EMPTY);
       deleteTree(marker);
     }
+    FaultPoints.reach("before-publish:" + unit + "/" + EMPTY);
     Files.move(staging, marker, StandardCopyOption.ATOMIC_MOVE);
   }
 
@@ -341,6 +349,9 @@ public final class Lake {
   /** Unpublishes one partition (atomic: the link disappears); no-op when absent. */
   public void removePartition(String layer, String table, String partition) {
     try {
+      if (Files.exists(table(layer, table).resolve(partition), LinkOption.NOFOLLOW_LINKS)) {
+        FaultPoints.reach("before-remove:" + layer + "/" + table + "/" + partition);
+      }
       Files.deleteIfExists(table(layer, table).resolve(partition));
     } catch (IOException e) {
       throw new UncheckedIOException("removing " + layer + "/" + table + "/" + partition, e);
@@ -354,6 +365,7 @@ public final class Lake {
     try {
       Path tableDir = table(layer, table);
       if (Files.isDirectory(tableDir, LinkOption.NOFOLLOW_LINKS)) {
+        FaultPoints.reach("before-remove:" + layer + "/" + table);
         deleteTree(tableDir); // was published partitioned before: replace by a link
       }
       publish(staging, layer, table, null, runId);
@@ -374,6 +386,8 @@ public final class Lake {
     if (partition != null) {
       versionsOf = versionsOf.resolve(partition);
     }
+    String unit = layer + "/" + table + (partition == null ? "" : "/" + partition);
+    FaultPoints.reach("before-publish:" + unit);
     Files.createDirectories(versionsOf);
     Path version = versionsOf.resolve(runId);
     if (Files.exists(version)) {
@@ -385,11 +399,13 @@ public final class Lake {
     Path tmp = link.resolveSibling("." + link.getFileName() + ".tmp-" + runId);
     Files.deleteIfExists(tmp);
     Files.createSymbolicLink(tmp, link.getParent().relativize(version));
+    FaultPoints.reach("before-swap:" + unit);
     try {
       Files.move(tmp, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       throw new IOException("the lake's file system cannot rename atomically: " + link, e);
     }
+    FaultPoints.reach("after-swap:" + unit);
     pruneVersions(versionsOf, version);
   }
 
