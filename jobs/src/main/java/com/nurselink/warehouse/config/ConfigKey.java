@@ -65,7 +65,8 @@ public final class ConfigKey {
   public static final ConfigKey PSEUDONYM_KEY = secret("pseudonym.key", Type.STRING, null,
       "HMAC key for the pseudonyms of people (NURSELINK_PSEUDONYM_KEY); required outside dev.");
   public static final ConfigKey ALERTS_WEBHOOK_URL = secret("alerts.webhook-url", Type.STRING, null,
-      "Slack-compatible webhook for alerts (NURSELINK_ALERTS_WEBHOOK_URL); unset disables alerts.");
+      "Slack-compatible webhook for alerts (NURSELINK_ALERTS_WEBHOOK_URL); unset: alerts are printed and "
+          + "recorded, not sent.");
   public static final ConfigKey ALERTS_JOB_BUDGET_SECONDS = def("alerts.job-budget-seconds", Type.INT, "600",
       "Alert when a job runs longer than this.");
   public static final ConfigKey ALERTS_QUARANTINE_RATE = def("alerts.quarantine-rate", Type.DOUBLE, "0.05",
