@@ -429,20 +429,59 @@ public final class Lake {
     }
   }
 
-  /** Removes staging leftovers of crashed runs (anything but {@code keepRunId}). */
+  /**
+   * Removes the leftovers of crashed runs (anything but {@code keepRunId}'s): their staging areas,
+   * and the temporary links of a publication cut short before its rename (never read through the
+   * published names, but a glob over a table's partitions, as the DuckDB load does, would see them).
+   */
   public void sweepStaging(String keepRunId) {
     Path staging = root.resolve(STAGING);
-    if (!Files.isDirectory(staging)) {
-      return;
-    }
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(staging)) {
-      for (Path p : ds) {
-        if (!p.getFileName().toString().equals(keepRunId)) {
-          deleteTree(p);
+    try {
+      if (Files.isDirectory(staging)) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(staging)) {
+          for (Path p : ds) {
+            if (!p.getFileName().toString().equals(keepRunId)) {
+              deleteTree(p);
+            }
+          }
         }
       }
+      sweepTemporaryLinks(keepRunId);
     } catch (IOException e) {
       throw new UncheckedIOException("sweeping " + staging, e);
+    }
+  }
+
+  /** Deletes {@code .<name>.tmp-<run>} links of other runs in every layer and table directory. */
+  private void sweepTemporaryLinks(String keepRunId) throws IOException {
+    if (!Files.isDirectory(root)) {
+      return;
+    }
+    List<Path> dirs = new ArrayList<>();
+    try (DirectoryStream<Path> layers = Files.newDirectoryStream(root)) {
+      for (Path layer : layers) {
+        String n = layer.getFileName().toString();
+        if (n.startsWith("_") || n.startsWith(".") || !Files.isDirectory(layer, LinkOption.NOFOLLOW_LINKS)) {
+          continue;
+        }
+        dirs.add(layer);
+        try (DirectoryStream<Path> tables = Files.newDirectoryStream(layer)) {
+          for (Path t : tables) {
+            if (Files.isDirectory(t, LinkOption.NOFOLLOW_LINKS)) {
+              dirs.add(t);
+            }
+          }
+        }
+      }
+    }
+    for (Path d : dirs) {
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(d, ".*.tmp-*")) {
+        for (Path p : ds) {
+          if (Files.isSymbolicLink(p) && !p.getFileName().toString().endsWith(".tmp-" + keepRunId)) {
+            Files.delete(p);
+          }
+        }
+      }
     }
   }
 

@@ -92,6 +92,11 @@ public final class Runs {
    * the launcher's log configuration; C1 only, which halves the CPU a short-lived JVM spends compiling.
    */
   public static ProcessBuilder child(List<String> args, Map<String, String> env) {
+    return child(List.of(), args, env);
+  }
+
+  /** As {@link #child(List, Map)}, with more JVM options (system properties) for the child. */
+  public static ProcessBuilder child(List<String> jvmOptions, List<String> args, Map<String, String> env) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -103,7 +108,9 @@ public final class Runs {
     cmd.addAll(List.of("-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-Dspark.driver.host=127.0.0.1", "-Dspark.driver.bindAddress=127.0.0.1",
         "-Dlog4j2.configurationFile=log4j2.properties", "-Dnurselink.home=" + repo(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        "-cp", System.getProperty("java.class.path")));
+    cmd.addAll(jvmOptions);
+    cmd.add(Main.class.getName());
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().keySet().removeIf(k -> k.startsWith("NURSELINK_"));
