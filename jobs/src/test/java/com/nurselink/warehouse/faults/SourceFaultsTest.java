@@ -194,8 +194,8 @@ class SourceFaultsTest extends SparkTestBase {
       for (String table : List.of("users", "missions")) {
         try (ResultSet rs = q.executeQuery("SELECT count(*) FROM " + table)) {
           rs.next();
-          assertEquals(rs.getLong(1), spark().read().parquet(dir.resolve("w/lake/raw/" + table + "/extract_date=" + DATE)
-              .toString()).count(), table);
+          Path raw = dir.resolve("w/lake/raw/" + table + "/extract_date=" + DATE);
+          assertEquals(rs.getLong(1), spark().read().parquet(raw.toString()).count(), table);
         }
       }
       try (ResultSet rs = q.executeQuery("SELECT title FROM missions WHERE rowid = 1")) {
