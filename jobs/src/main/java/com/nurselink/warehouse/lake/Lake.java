@@ -28,9 +28,11 @@ import org.apache.spark.sql.SaveMode;
  * {@code _versions/<layer>/<table>/<partition>/<run>/} and published by atomically renaming a
  * symbolic link over {@code <layer>/<table>/<partition>}. A reader resolves the link once and sees
  * the old version or the new, never a half-written one; a crash before the rename leaves the
- * previous version published (the staging leftovers are swept by the next run). The two most
- * recent versions of each partition are kept so that readers already listing the old one can
- * finish.
+ * previous version published (the staging leftovers and the temporary link are swept by the next
+ * run). The two most recent versions of each partition are kept so that readers already listing the
+ * old one can finish. Each step that changes what is published is a named fault point
+ * ({@link FaultPoints}: {@code before-publish:}, {@code before-swap:}, {@code after-swap:},
+ * {@code before-remove:} followed by {@code <layer>/<table>[/<partition>]}) where crash tests halt.
  */
 public final class Lake {
   public static final String STAGING = "_staging";

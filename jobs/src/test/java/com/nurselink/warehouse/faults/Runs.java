@@ -25,9 +25,9 @@ import java.util.stream.Stream;
 import picocli.CommandLine;
 
 /**
- * Helpers of the fault tests: runs of the CLI in this JVM (sharing the test Spark session) or in a
- * child JVM (to be killed), and fingerprints of what a run leaves behind (lake tree, DuckDB
- * content, ledger rows).
+ * Helpers of the fault tests and of the alert tests: runs of the CLI in this JVM (sharing the test
+ * Spark session) or in a child JVM (to be killed or halted), and fingerprints of what a run leaves
+ * behind (lake tree, DuckDB content, ledger rows).
  */
 public final class Runs {
   private Runs() {}
