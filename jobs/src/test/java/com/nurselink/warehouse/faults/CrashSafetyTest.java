@@ -11,7 +11,6 @@ import com.nurselink.warehouse.ops.JobGraph;
 import com.nurselink.warehouse.util.FaultPoints;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -24,7 +23,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -282,7 +283,7 @@ class CrashSafetyTest extends SparkTestBase {
   static List<String> halfPublished(Point point, Map<String, String> lake, Map<String, String> previous,
       Map<String, String> next) {
     List<String> errors = new ArrayList<>();
-    java.util.Set<String> units = new java.util.TreeSet<>(lake.keySet());
+    Set<String> units = new TreeSet<>(lake.keySet());
     units.addAll(previous.keySet());
     units.addAll(next.keySet());
     for (String u : units) {
@@ -322,10 +323,8 @@ class CrashSafetyTest extends SparkTestBase {
 
   @Test
   void theRunRepeatedFromACrashAtEachChosenPointEqualsTheUninterruptedRun() throws Exception {
-    List<Pick> taken = new ArrayList<>();
-    observed.images.keySet().forEach(p -> taken.add(observed.pickOf.get(p)));
-    assertEquals(PICKS.stream().map(Pick::toString).sorted().toList() + "", taken.stream().filter(PICKS::contains)
-        .map(Pick::toString).sorted().toList() + "", "an image at each pick");
+    List<Pick> taken = observed.images.keySet().stream().map(observed.pickOf::get).toList();
+    assertTrue(taken.containsAll(PICKS), "an image at each pick: " + taken);
     List<String> failures = new ArrayList<>();
     for (Map.Entry<Point, Path> e : observed.images.entrySet()) {
       Point p = e.getKey();
@@ -409,12 +408,15 @@ class CrashSafetyTest extends SparkTestBase {
     Map<String, List<String>> kpisBefore = lakeContent(halted.resolve("lake"), kpiTables);
     Map<String, List<String>> kpisAfter = lakeContent(cleanRun.resolve("lake"), kpiTables);
 
-    ProcessBuilder pb = Runs.child(List.of("-D" + FaultPoints.HALT_AT + "=" + haltAt),
+    Path log = dir.resolve("halted.log");
+    Process child = Runs.child(List.of("-D" + FaultPoints.HALT_AT + "=" + haltAt),
         Runs.runArgs(halted, source.toString(), DATE, "--jobs", "kpis,features,load"), Map.of())
-        .redirectErrorStream(true);
-    Process child = pb.start();
-    String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(child.waitFor(300, TimeUnit.SECONDS), "the child ended");
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    if (!child.waitFor(600, TimeUnit.SECONDS)) { // a hang, not a slow machine
+      child.destroyForcibly();
+      throw new AssertionError("the child never ended:\n" + Files.readString(log));
+    }
+    String output = Files.readString(log);
     assertEquals(FaultPoints.HALT_CODE, child.exitValue(), output);
     assertTrue(output.strip().endsWith("fault point " + haltAt + ": halting (exit code " + FaultPoints.HALT_CODE + ")"),
         output);
@@ -429,7 +431,7 @@ class CrashSafetyTest extends SparkTestBase {
     assertEquals(outsideKpisBefore, outsideKpis);
     Map<String, List<String>> kpisLeft = lakeContent(halted.resolve("lake"), kpiTables);
     List<String> errors = new ArrayList<>();
-    java.util.Set<String> units = new java.util.TreeSet<>(kpisLeft.keySet());
+    Set<String> units = new TreeSet<>(kpisLeft.keySet());
     units.addAll(kpisBefore.keySet());
     units.addAll(kpisAfter.keySet());
     for (String u : units) {
