@@ -11,6 +11,7 @@ import com.nurselink.warehouse.ops.airflow.DagRun;
 import com.nurselink.warehouse.ops.airflow.RunWatcher;
 import com.nurselink.warehouse.ops.airflow.TaskInstance;
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -50,6 +51,10 @@ public final class AirflowCommand implements Runnable {
 
   /** Reads environment variables; tests replace it. */
   static UnaryOperator<String> environment = System::getenv;
+  /** The clock of the deadlines of the waits; tests replace it (and {@link #sleeper}) to step time. */
+  static Clock clock = Clock.systemUTC();
+  /** How a wait between two polls is made. */
+  static RunWatcher.Sleeper sleeper = d -> Thread.sleep(d.toMillis());
 
   @Mixin CommonOptions common;
 
@@ -82,7 +87,7 @@ public final class AirflowCommand implements Runnable {
     }
     String password = environment.apply(PASSWORD_ENV);
     if (password == null || password.isEmpty()) {
-      throw new ConfigException("no Airflow password: set " + PASSWORD_ENV);
+      throw new ConfigException("the Airflow password is not set: set " + PASSWORD_ENV);
     }
     if (!(httpTimeout > 0)) {
       throw new ConfigException("--http-timeout must be positive");
@@ -96,7 +101,7 @@ public final class AirflowCommand implements Runnable {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }
-    return new Context(new AirflowClient(cfg), s.zone(), spec.commandLine().getOut());
+    return new Context(new AirflowClient(cfg, clock), s.zone(), spec.commandLine().getOut());
   }
 
   record Context(AirflowClient client, ZoneId zone, PrintWriter out) {}
@@ -116,7 +121,7 @@ public final class AirflowCommand implements Runnable {
         throw new ConfigException("--timeout and --poll must be positive");
       }
       return new RunWatcher(c.client(), c.out(), Duration.ofMillis((long) (poll * 1000)),
-          Duration.ofSeconds(timeout));
+          Duration.ofSeconds(timeout), clock, sleeper);
     }
   }
 

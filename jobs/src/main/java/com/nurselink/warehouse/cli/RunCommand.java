@@ -101,9 +101,9 @@ public final class RunCommand implements Callable<Integer> {
         s.getInt(ConfigKey.SPARK_SHUFFLE_PARTITIONS), verbose);
     Ledger ledger = ledger(s);
     RunContext ctx = new RunContext(spark, s, lake, runId, date, s.zone(), sources, pseudonyms, progress, fullRefresh);
-    Alerts alerts = Alerts.fromSettings(s);
-    List<Pipeline.Outcome> outcomes = Pipeline.run(ctx, plan, ledger, alerts.enabled() ? alerts : null,
-        Alerts.Rules.from(s));
+    // without a webhook, alerts are still printed and recorded in the ledger
+    Alerts alerts = Alerts.fromSettings(s, line -> progress.info("run", "warning: " + line));
+    List<Pipeline.Outcome> outcomes = Pipeline.run(ctx, plan, ledger, alerts, Alerts.Rules.from(s));
     System.out.println();
     System.out.printf(Locale.ROOT, "%-9s %-8s %14s %14s %12s %9s%n", "job", "status", "rows in", "rows out",
         "quarantined", "seconds");

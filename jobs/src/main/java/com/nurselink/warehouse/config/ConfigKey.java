@@ -68,7 +68,8 @@ public final class ConfigKey {
   public static final ConfigKey PSEUDONYM_KEY = secret("pseudonym.key", Type.STRING, null,
       "HMAC key for the pseudonyms of people (NURSELINK_PSEUDONYM_KEY); required outside dev.");
   public static final ConfigKey ALERTS_WEBHOOK_URL = secret("alerts.webhook-url", Type.STRING, null,
-      "Slack-compatible webhook for alerts (NURSELINK_ALERTS_WEBHOOK_URL); unset disables alerts.");
+      "Slack-compatible webhook for alerts (NURSELINK_ALERTS_WEBHOOK_URL); unset: alerts are printed and "
+          + "recorded, not sent.");
   public static final ConfigKey ALERTS_JOB_BUDGET_SECONDS = intKey("alerts.job-budget-seconds", "600", 1, UNBOUNDED,
       "Alert when a job runs longer than this.");
   public static final ConfigKey ALERTS_QUARANTINE_RATE = doubleKey("alerts.quarantine-rate", "0.05", 0, 1,

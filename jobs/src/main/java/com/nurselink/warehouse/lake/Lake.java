@@ -1,5 +1,6 @@
 package com.nurselink.warehouse.lake;
 
+import com.nurselink.warehouse.util.FaultPoints;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -27,9 +28,11 @@ import org.apache.spark.sql.SaveMode;
  * {@code _versions/<layer>/<table>/<partition>/<run>/} and published by atomically renaming a
  * symbolic link over {@code <layer>/<table>/<partition>}. A reader resolves the link once and sees
  * the old version or the new, never a half-written one; a crash before the rename leaves the
- * previous version published (the staging leftovers are swept by the next run). The two most
- * recent versions of each partition are kept so that readers already listing the old one can
- * finish.
+ * previous version published (the staging leftovers and the temporary link are swept by the next
+ * run). The two most recent versions of each partition are kept so that readers already listing the
+ * old one can finish. Each step that changes what is published is a named fault point
+ * ({@link FaultPoints}: {@code before-publish:}, {@code before-swap:}, {@code after-swap:},
+ * {@code before-remove:} followed by {@code <layer>/<table>[/<partition>]}) where crash tests halt.
  */
 public final class Lake {
   public static final String STAGING = "_staging";
@@ -79,6 +82,7 @@ public final class Lake {
     Path tableDir = table(layer, table);
     try {
       if (Files.isSymbolicLink(tableDir)) {
+        FaultPoints.reach("before-remove:" + layer + "/" + table);
         Files.delete(tableDir); // was published unpartitioned before
       }
       Files.createDirectories(tableDir);
@@ -92,6 +96,7 @@ public final class Lake {
           for (Path p : ds) {
             String name = p.getFileName().toString();
             if (!keep.contains(name) && !name.contains(".tmp-")) {
+              FaultPoints.reach("before-remove:" + layer + "/" + table + "/" + name);
               Files.delete(p);
               removed.add(name);
             }
@@ -133,6 +138,7 @@ public final class Lake {
     try {
       Path tableDir = table(layer, table);
       if (Files.isSymbolicLink(tableDir)) {
+        FaultPoints.reach("before-remove:" + layer + "/" + table);
         Files.delete(tableDir); // was published unpartitioned before
       }
       List<String> removed = new ArrayList<>();
@@ -147,6 +153,7 @@ public final class Lake {
       }
       Path emptyMarker = tableDir.resolve(EMPTY);
       if (!fresh.isEmpty() && Files.exists(emptyMarker)) {
+        FaultPoints.reach("before-remove:" + layer + "/" + table + "/" + EMPTY);
         deleteTree(emptyMarker); // rows again: the partitions carry the columns
       }
       for (String part : changed) {
@@ -155,7 +162,7 @@ public final class Lake {
         publish(dir, layer, table, part, runId);
       }
       if (fresh.isEmpty()) {
-        keepColumnsOfEmptyTable(df, tableDir, stagingDir(runId, layer, table + EMPTY));
+        keepColumnsOfEmptyTable(df, tableDir, stagingDir(runId, layer, table + EMPTY), layer + "/" + table);
       }
       deleteTree(staging);
       return new Published(layer, table, changed, removed, rows);
@@ -171,13 +178,16 @@ public final class Lake {
    */
   public static final String EMPTY = "_empty";
 
-  private static void keepColumnsOfEmptyTable(Dataset<Row> df, Path tableDir, Path staging) throws IOException {
+  private static void keepColumnsOfEmptyTable(Dataset<Row> df, Path tableDir, Path staging, String unit)
+      throws IOException {
     Path marker = tableDir.resolve(EMPTY);
     df.limit(0).write().mode(SaveMode.Overwrite).parquet(staging.toString());
     Files.createDirectories(tableDir);
     if (Files.exists(marker)) {
+      FaultPoints.reach("before-remove:" + unit + "/" + EMPTY);
       deleteTree(marker);
     }
+    FaultPoints.reach("before-publish:" + unit + "/" + EMPTY);
     Files.move(staging, marker, StandardCopyOption.ATOMIC_MOVE);
   }
 
@@ -341,6 +351,9 @@ public final class Lake {
   /** Unpublishes one partition (atomic: the link disappears); no-op when absent. */
   public void removePartition(String layer, String table, String partition) {
     try {
+      if (Files.exists(table(layer, table).resolve(partition), LinkOption.NOFOLLOW_LINKS)) {
+        FaultPoints.reach("before-remove:" + layer + "/" + table + "/" + partition);
+      }
       Files.deleteIfExists(table(layer, table).resolve(partition));
     } catch (IOException e) {
       throw new UncheckedIOException("removing " + layer + "/" + table + "/" + partition, e);
@@ -354,6 +367,7 @@ public final class Lake {
     try {
       Path tableDir = table(layer, table);
       if (Files.isDirectory(tableDir, LinkOption.NOFOLLOW_LINKS)) {
+        FaultPoints.reach("before-remove:" + layer + "/" + table);
         deleteTree(tableDir); // was published partitioned before: replace by a link
       }
       publish(staging, layer, table, null, runId);
@@ -374,6 +388,8 @@ public final class Lake {
     if (partition != null) {
       versionsOf = versionsOf.resolve(partition);
     }
+    String unit = layer + "/" + table + (partition == null ? "" : "/" + partition);
+    FaultPoints.reach("before-publish:" + unit);
     Files.createDirectories(versionsOf);
     Path version = versionsOf.resolve(runId);
     if (Files.exists(version)) {
@@ -385,11 +401,13 @@ public final class Lake {
     Path tmp = link.resolveSibling("." + link.getFileName() + ".tmp-" + runId);
     Files.deleteIfExists(tmp);
     Files.createSymbolicLink(tmp, link.getParent().relativize(version));
+    FaultPoints.reach("before-swap:" + unit);
     try {
       Files.move(tmp, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       throw new IOException("the lake's file system cannot rename atomically: " + link, e);
     }
+    FaultPoints.reach("after-swap:" + unit);
     pruneVersions(versionsOf, version);
   }
 
@@ -431,20 +449,59 @@ public final class Lake {
     }
   }
 
-  /** Removes staging leftovers of crashed runs (anything but {@code keepRunId}). */
+  /**
+   * Removes the leftovers of crashed runs (anything but {@code keepRunId}'s): their staging areas,
+   * and the temporary links of a publication cut short before its rename (never read through the
+   * published names, but a glob over a table's partitions, as the DuckDB load does, would see them).
+   */
   public void sweepStaging(String keepRunId) {
     Path staging = root.resolve(STAGING);
-    if (!Files.isDirectory(staging)) {
-      return;
-    }
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(staging)) {
-      for (Path p : ds) {
-        if (!p.getFileName().toString().equals(keepRunId)) {
-          deleteTree(p);
+    try {
+      if (Files.isDirectory(staging)) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(staging)) {
+          for (Path p : ds) {
+            if (!p.getFileName().toString().equals(keepRunId)) {
+              deleteTree(p);
+            }
+          }
         }
       }
+      sweepTemporaryLinks(keepRunId);
     } catch (IOException e) {
       throw new UncheckedIOException("sweeping " + staging, e);
+    }
+  }
+
+  /** Deletes {@code .<name>.tmp-<run>} links of other runs in every layer and table directory. */
+  private void sweepTemporaryLinks(String keepRunId) throws IOException {
+    if (!Files.isDirectory(root)) {
+      return;
+    }
+    List<Path> dirs = new ArrayList<>();
+    try (DirectoryStream<Path> layers = Files.newDirectoryStream(root)) {
+      for (Path layer : layers) {
+        String n = layer.getFileName().toString();
+        if (n.startsWith("_") || n.startsWith(".") || !Files.isDirectory(layer, LinkOption.NOFOLLOW_LINKS)) {
+          continue;
+        }
+        dirs.add(layer);
+        try (DirectoryStream<Path> tables = Files.newDirectoryStream(layer)) {
+          for (Path t : tables) {
+            if (Files.isDirectory(t, LinkOption.NOFOLLOW_LINKS)) {
+              dirs.add(t);
+            }
+          }
+        }
+      }
+    }
+    for (Path d : dirs) {
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(d, ".*.tmp-*")) {
+        for (Path p : ds) {
+          if (Files.isSymbolicLink(p) && !p.getFileName().toString().endsWith(".tmp-" + keepRunId)) {
+            Files.delete(p);
+          }
+        }
+      }
     }
   }
 

@@ -6,8 +6,10 @@ import com.nurselink.warehouse.config.Settings;
 import com.nurselink.warehouse.util.Secrets;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -24,10 +26,11 @@ import org.slf4j.LoggerFactory;
  * Alerts of the nightly run, posted to a Slack-compatible webhook as {@code {"text": ...}}.
  *
  * <p>{@link Rules} decides (pure functions, no I/O) which messages a run deserves; an
- * {@code Alerts} instance delivers them. Delivery never fails the run: a webhook that is unset
- * disables alerts, and one that is down or slow (short timeout) costs one warning line, after
- * which this instance stops trying. Messages are scrubbed before they leave: the webhook URL and
- * its token, passwords in URLs and the secret values given at construction become {@code ***}.
+ * {@code Alerts} instance delivers them. Delivery never fails the run: without a webhook nothing is
+ * sent ({@link Delivery#NO_WEBHOOK}; the pipeline still prints and records each alert), and a
+ * webhook that is down or slow (short timeout) costs one warning line, after which this instance
+ * stops trying. Messages are scrubbed before they leave: the webhook URL and its token, passwords
+ * in URLs and the secret values given at construction become {@code ***}.
  */
 public final class Alerts {
   /** Headline KPIs watched for sudden moves, as named in kpi_headline. */
@@ -138,6 +141,21 @@ public final class Alerts {
     }
   }
 
+  /** What became of one alert; {@link #text} is how the run ledger names it. */
+  public enum Delivery {
+    SENT("sent"), NOT_DELIVERED("not delivered"), NO_WEBHOOK("no webhook");
+
+    private final String text;
+
+    Delivery(String text) {
+      this.text = text;
+    }
+
+    public String text() {
+      return text;
+    }
+  }
+
   private final URI webhook;
   private final String webhookText;
   private final List<String> secrets = new ArrayList<>();
@@ -147,7 +165,7 @@ public final class Alerts {
   private boolean down;
 
   /**
-   * @param webhookUrl Slack-compatible incoming webhook; null or blank disables alerts
+   * @param webhookUrl Slack-compatible incoming webhook; null or blank: alerts are not sent
    * @param timeout connect and request timeout of one call
    * @param secrets values that must never appear in a message (passwords, keys)
    * @param warn receives the single warning line when the webhook fails
@@ -163,7 +181,7 @@ public final class Alerts {
           throw new IllegalArgumentException("not an http(s) URL");
         }
       } catch (IllegalArgumentException e) {
-        warn.accept("alerts disabled: alerts.webhook-url is not an http(s) URL");
+        warn.accept("alerts.webhook-url is not an http(s) URL: alerts are printed and recorded, not sent");
         uri = null;
       }
     }
@@ -187,11 +205,15 @@ public final class Alerts {
 
   /** Alerts configured by {@code alerts.webhook-url}; pseudonym key and Airflow password are scrubbed. */
   public static Alerts fromSettings(Settings s) {
+    return fromSettings(s, line -> LoggerFactory.getLogger(Alerts.class).warn(line));
+  }
+
+  /** As {@link #fromSettings(Settings)}, the delivery warnings going to {@code warn}. */
+  public static Alerts fromSettings(Settings s, Consumer<String> warn) {
     List<String> secrets = new ArrayList<>();
     secrets.add(s.get(ConfigKey.PSEUDONYM_KEY));
     secrets.add(System.getenv("NURSELINK_AIRFLOW_PASSWORD"));
-    return new Alerts(s.get(ConfigKey.ALERTS_WEBHOOK_URL), DEFAULT_TIMEOUT, secrets,
-        line -> LoggerFactory.getLogger(Alerts.class).warn(line));
+    return new Alerts(s.get(ConfigKey.ALERTS_WEBHOOK_URL), DEFAULT_TIMEOUT, secrets, warn);
   }
 
   /** Whether a webhook is configured. */
@@ -231,6 +253,10 @@ public final class Alerts {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       problem = "interrupted";
+    } catch (HttpConnectTimeoutException e) {
+      problem = "could not be reached within " + seconds(timeout);
+    } catch (HttpTimeoutException e) {
+      problem = "did not answer within " + seconds(timeout);
     } catch (Exception e) {
       problem = e.getClass().getSimpleName();
     }
@@ -239,6 +265,19 @@ public final class Alerts {
         + (webhook.getPort() < 0 ? "" : ":" + webhook.getPort()) + " " + problem
         + "; further alerts of this run are skipped");
     return false;
+  }
+
+  /** Sends one message when a webhook is configured, and says what became of it. Never throws. */
+  public Delivery deliver(String message) {
+    if (webhook == null) {
+      return Delivery.NO_WEBHOOK;
+    }
+    return send(message) ? Delivery.SENT : Delivery.NOT_DELIVERED;
+  }
+
+  private static String seconds(Duration d) {
+    long ms = d.toMillis();
+    return ms % 1000 == 0 ? (ms / 1000) + "s" : String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
   }
 
   /** Posts each message in order; returns how many were delivered. Never throws. */

@@ -1,5 +1,6 @@
 package com.nurselink.warehouse.ops;
 
+import com.nurselink.warehouse.util.FaultPoints;
 import com.nurselink.warehouse.util.Secrets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,6 +18,9 @@ import java.util.List;
  * row counts, source watermarks and error. Lives in the warehouse (DuckDB in dev, PostgreSQL in
  * prod); the SQL here runs on both. A job's row is written as {@code running} when it starts, so a
  * killed run leaves a trace, and updated when it ends.
+ *
+ * <p>The alerts a run raised are kept in {@code etl_alerts}, one row per alert (already scrubbed of
+ * secrets), with what became of it ({@code sent}, {@code not delivered}, {@code no webhook}).
  */
 public final class Ledger {
   /** A connection factory (the warehouse decides how to connect). */
@@ -34,6 +38,14 @@ public final class Ledger {
       + "ended_at TIMESTAMP, status VARCHAR NOT NULL, rows_in BIGINT, rows_out BIGINT, "
       + "rows_quarantined BIGINT, watermarks VARCHAR, error VARCHAR, PRIMARY KEY (run_id, job))";
 
+  /** One alert raised by a run. */
+  public record Alert(String runId, String job, LocalDate logicalDate, Instant raisedAt, String message,
+      String delivery) {}
+
+  public static final String ALERTS_DDL = "CREATE TABLE IF NOT EXISTS etl_alerts ("
+      + "run_id VARCHAR NOT NULL, job VARCHAR NOT NULL, seq INTEGER NOT NULL, logical_date DATE, "
+      + "raised_at TIMESTAMP, message VARCHAR NOT NULL, delivery VARCHAR NOT NULL, PRIMARY KEY (run_id, seq))";
+
   private final Connector connector;
 
   public Ledger(Connector connector) {
@@ -44,11 +56,16 @@ public final class Ledger {
     Connection c = connector.open();
     try (Statement st = c.createStatement()) {
       st.execute(DDL);
+      st.execute(ALERTS_DDL);
+    } catch (SQLException e) {
+      c.close();
+      throw e;
     }
     return c;
   }
 
   public void started(String runId, String job, LocalDate date, Instant at) {
+    FaultPoints.reach("before-ledger-start:" + job);
     try (Connection c = open();
         PreparedStatement ps = c.prepareStatement("INSERT INTO etl_runs (run_id, job, logical_date, started_at, "
             + "status) VALUES (?, ?, ?, ?, 'running')")) {
@@ -64,6 +81,7 @@ public final class Ledger {
 
   public void finished(String runId, String job, Instant at, String status, long in, long out, long quarantined,
       String watermarks, String error) {
+    FaultPoints.reach("before-ledger-finish:" + job);
     try (Connection c = open();
         PreparedStatement ps = c.prepareStatement("UPDATE etl_runs SET ended_at = ?, status = ?, rows_in = ?, "
             + "rows_out = ?, rows_quarantined = ?, watermarks = ?, error = ? WHERE run_id = ? AND job = ?")) {
@@ -80,6 +98,55 @@ public final class Ledger {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot write the run ledger: " + Secrets.maskText(e.getMessage()), e);
     }
+  }
+
+  /**
+   * Records an alert of a run's job: {@code message} as it was (or would have been) sent, and its
+   * {@code delivery}. Alerts of a run are numbered in the order they are recorded.
+   */
+  public void alert(String runId, String job, LocalDate date, Instant at, String message, String delivery) {
+    try (Connection c = open();
+        PreparedStatement next = c.prepareStatement(
+            "SELECT COALESCE(MAX(seq), 0) + 1 FROM etl_alerts WHERE run_id = ?");
+        PreparedStatement ps = c.prepareStatement("INSERT INTO etl_alerts (run_id, job, seq, logical_date, raised_at, "
+            + "message, delivery) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+      next.setString(1, runId);
+      int seq;
+      try (ResultSet rs = next.executeQuery()) {
+        rs.next();
+        seq = rs.getInt(1);
+      }
+      ps.setString(1, runId);
+      ps.setString(2, job);
+      ps.setInt(3, seq);
+      ps.setObject(4, date);
+      ps.setTimestamp(5, Timestamp.from(at));
+      ps.setString(6, Secrets.maskText(message));
+      ps.setString(7, delivery);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot write the run ledger: " + Secrets.maskText(e.getMessage()), e);
+    }
+  }
+
+  /** The alerts of a run, in the order they were raised. */
+  public List<Alert> alerts(String runId) {
+    List<Alert> out = new ArrayList<>();
+    try (Connection c = open();
+        PreparedStatement ps = c.prepareStatement("SELECT run_id, job, logical_date, raised_at, message, delivery "
+            + "FROM etl_alerts WHERE run_id = ? ORDER BY seq")) {
+      ps.setString(1, runId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Timestamp t = rs.getTimestamp(4);
+          out.add(new Alert(rs.getString(1), rs.getString(2), rs.getObject(3, LocalDate.class),
+              t == null ? null : t.toInstant(), rs.getString(5), rs.getString(6)));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the run ledger: " + Secrets.maskText(e.getMessage()), e);
+    }
+    return out;
   }
 
   /** The last {@code n} rows, newest first. */

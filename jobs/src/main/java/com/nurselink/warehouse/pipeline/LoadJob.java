@@ -2,6 +2,7 @@ package com.nurselink.warehouse.pipeline;
 
 import com.nurselink.warehouse.sink.GoldTables;
 import com.nurselink.warehouse.sink.Warehouses;
+import com.nurselink.warehouse.util.FaultPoints;
 import java.util.Map;
 
 /**
@@ -25,6 +26,7 @@ public final class LoadJob implements PipelineJob {
       ctx.progress().step("load", e.getKey(), e.getValue());
       total += e.getValue();
     }
+    FaultPoints.reach("before-commit:watermarks");
     Map<String, String> committed = Warehouses.watermarks(ctx.settings(), ctx.lake().root()).commitPending(ctx.runId());
     if (!committed.isEmpty()) {
       ctx.progress().info("load", "watermarks committed: " + committed);

@@ -70,9 +70,11 @@ public final class Pipeline {
 
   /**
    * Runs the jobs; returns the outcomes (the last one failed when the run failed). With
-   * {@code alerts}, sends one alert for a failed job, a job over its time budget, a table whose
+   * {@code alerts}, raises one alert for a failed job, a job over its time budget, a table whose
    * quarantine rate is over the threshold, and headline KPIs that moved beyond the bound versus
-   * the previous date's headline. An alert that cannot be delivered never fails the run.
+   * the previous date's headline: each is printed as a warning line, sent when a webhook is
+   * configured, and recorded in the ledger ({@code etl_alerts}) with what became of it. An alert
+   * that cannot be delivered or recorded never fails the run.
    */
   public static List<Outcome> run(RunContext ctx, List<String> jobs, Ledger ledger, Alerts alerts,
       Alerts.Rules rules) {
@@ -100,7 +102,7 @@ public final class Pipeline {
           if (id.equals("kpis")) {
             messages.addAll(kpiMoves(ctx, rules));
           }
-          alerts.sendAll(messages);
+          raise(ctx, id, ledger, alerts, messages);
         }
         ctx.progress().info(id, String.format(Locale.ROOT, "done: in %,d  out %,d  quarantined %,d  (%.1f s, %,.0f rows/s)",
             r.rowsIn(), r.rowsOut(), r.rowsQuarantined(), secs, secs > 0 ? r.rowsIn() / secs : 0.0));
@@ -116,7 +118,7 @@ public final class Pipeline {
         }
         outcomes.add(new Outcome(id, "failed", null, secs, msg));
         if (alerts != null) {
-          alerts.send(rules.jobFailed(id, ctx.date(), msg));
+          raise(ctx, id, ledger, alerts, List.of(rules.jobFailed(id, ctx.date(), msg)));
         }
         break;
       } finally {
@@ -129,6 +131,22 @@ public final class Pipeline {
       SqliteSnapshots.settle(Path.of(ctx.settings().get(ConfigKey.SNAPSHOT_DIR)), ctx.runId(), succeeded);
     }
     return outcomes;
+  }
+
+  /** Prints, sends (when a webhook is configured) and records each alert of a job. */
+  private static void raise(RunContext ctx, String job, Ledger ledger, Alerts alerts, List<String> messages) {
+    for (String m : messages) {
+      String text = alerts.scrub(m);
+      ctx.progress().info(job, "warning: alert: " + text);
+      Alerts.Delivery delivery = alerts.deliver(m);
+      if (ledger != null) {
+        try {
+          ledger.alert(ctx.runId(), job, ctx.date(), Instant.now(), text, delivery.text());
+        } catch (RuntimeException ledgerDown) {
+          ctx.progress().info(job, "could not record the alert in the ledger: " + Errors.oneLine(ledgerDown));
+        }
+      }
+    }
   }
 
   /** Headline KPIs of D versus the latest earlier date in the lake. */

@@ -14,18 +14,53 @@ import java.util.function.Supplier;
  * (SQLSTATE class 08). Any other failure (missing file, corrupt database, schema drift, bad
  * configuration) is thrown at once: retrying cannot help.
  *
+ * <p>The waits go through a {@link Sleeper}: {@link Thread#sleep} unless one is given, or unless
+ * {@link #defaultSleeper(Sleeper)} replaced the one of the retries built without (tests step
+ * through the backoff instead of waiting, and act during it).
+ *
  * @param retries retries after the first attempt (0: no retry)
  * @param backoffMillis wait before the first retry; doubled before each further one, capped at {@link #MAX_WAIT_MILLIS}
  * @param log receives one line per retry (masked)
+ * @param sleeper waits between two attempts
  */
-public record Retry(int retries, long backoffMillis, Consumer<String> log) {
+public record Retry(int retries, long backoffMillis, Consumer<String> log, Sleeper sleeper) {
   /** Longest single wait between two attempts. */
   public static final long MAX_WAIT_MILLIS = 60_000;
+
+  /** Waits between two attempts. */
+  @FunctionalInterface
+  public interface Sleeper {
+    /** Waits {@code millis} before retry number {@code retry} (1-based) of {@code what}. */
+    void sleep(String what, int retry, long millis) throws InterruptedException;
+
+    /** The real wait. */
+    Sleeper THREAD = (what, retry, millis) -> Thread.sleep(millis);
+  }
+
+  private static volatile Sleeper defaultSleeper = Sleeper.THREAD;
 
   public Retry {
     if (retries < 0 || backoffMillis < 0) {
       throw new IllegalArgumentException("retries and backoff must be 0 or more");
     }
+    if (sleeper == null) {
+      throw new IllegalArgumentException("sleeper must be given");
+    }
+  }
+
+  /** A retry waiting with the JVM's default sleeper (real waits unless replaced). */
+  public Retry(int retries, long backoffMillis, Consumer<String> log) {
+    this(retries, backoffMillis, log, (what, retry, millis) -> defaultSleeper.sleep(what, retry, millis));
+  }
+
+  /**
+   * Replaces the sleeper of the retries built without one, in this JVM (null: the real wait again);
+   * returns the previous one.
+   */
+  public static synchronized Sleeper defaultSleeper(Sleeper s) {
+    Sleeper before = defaultSleeper;
+    defaultSleeper = s == null ? Sleeper.THREAD : s;
+    return before;
   }
 
   /** The wait before retry number {@code n} (1-based): backoff x 2^(n-1), capped. */
@@ -50,7 +85,7 @@ public record Retry(int retries, long backoffMillis, Consumer<String> log) {
         log.accept(Secrets.maskText(String.format(Locale.ROOT, "%s: %s; retry %d/%d in %d ms", what,
             Errors.oneLine(e), attempt + 1, retries, wait)));
         try {
-          Thread.sleep(wait);
+          sleeper.sleep(what, attempt + 1, wait);
         } catch (InterruptedException ie) {
           Thread.currentThread().interrupt();
           throw Retry.<RuntimeException>rethrow(e);

@@ -25,26 +25,26 @@ import java.util.stream.Stream;
 import picocli.CommandLine;
 
 /**
- * Helpers of the fault tests: runs of the CLI in this JVM (sharing the test Spark session) or in a
- * child JVM (to be killed), and fingerprints of what a run leaves behind (lake tree, DuckDB
- * content, ledger rows).
+ * Helpers of the fault tests and of the alert tests: runs of the CLI in this JVM (sharing the test
+ * Spark session) or in a child JVM (to be killed or halted), and fingerprints of what a run leaves
+ * behind (lake tree, DuckDB content, ledger rows).
  */
-final class Runs {
+public final class Runs {
   private Runs() {}
 
   /** Exit code, stdout and stderr of one invocation. */
-  record Result(int code, String out, String err) {
-    String all() {
+  public record Result(int code, String out, String err) {
+    public String all() {
       return out + "\n" + err;
     }
   }
 
-  static Path repo() {
+  public static Path repo() {
     return Path.of(System.getProperty("nurselink.repo", ".")).toAbsolutePath();
   }
 
   /** The usual arguments of a run into {@code dir}: lake, DuckDB file and snapshots under it. */
-  static List<String> runArgs(Path dir, String source, String date, String... extra) {
+  public static List<String> runArgs(Path dir, String source, String date, String... extra) {
     List<String> a = new ArrayList<>(List.of("run", "--conf-dir", repo().resolve("conf").toString(),
         "--conf", "lake.path=" + dir.resolve("lake"),
         "--conf", "warehouse.duckdb-path=" + dir.resolve("wh.duckdb"),
@@ -64,7 +64,7 @@ final class Runs {
   }
 
   /** Runs the CLI in this JVM, capturing System.out and System.err (the run command prints there). */
-  static synchronized Result inProcess(List<String> args) {
+  public static synchronized Result inProcess(List<String> args) {
     PrintStream savedOut = System.out;
     PrintStream savedErr = System.err;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -91,7 +91,12 @@ final class Runs {
    * module flags (surefire's argLine, the same list as the launcher's), the driver on loopback,
    * the launcher's log configuration; C1 only, which halves the CPU a short-lived JVM spends compiling.
    */
-  static ProcessBuilder child(List<String> args, Map<String, String> env) {
+  public static ProcessBuilder child(List<String> args, Map<String, String> env) {
+    return child(List.of(), args, env);
+  }
+
+  /** As {@link #child(List, Map)}, with more JVM options (system properties) for the child. */
+  public static ProcessBuilder child(List<String> jvmOptions, List<String> args, Map<String, String> env) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -103,7 +108,9 @@ final class Runs {
     cmd.addAll(List.of("-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-Dspark.driver.host=127.0.0.1", "-Dspark.driver.bindAddress=127.0.0.1",
         "-Dlog4j2.configurationFile=log4j2.properties", "-Dnurselink.home=" + repo(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        "-cp", System.getProperty("java.class.path")));
+    cmd.addAll(jvmOptions);
+    cmd.add(Main.class.getName());
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().keySet().removeIf(k -> k.startsWith("NURSELINK_"));
@@ -117,7 +124,7 @@ final class Runs {
    * The published state of a lake: every path under it (the staging area excepted) with its link
    * target or its size. Published versions are immutable, so equal maps mean an unchanged lake.
    */
-  static Map<String, String> lakeTree(Path lake) throws IOException {
+  public static Map<String, String> lakeTree(Path lake) throws IOException {
     Map<String, String> m = new TreeMap<>();
     if (!Files.exists(lake)) {
       return m;
@@ -135,8 +142,11 @@ final class Runs {
     return m;
   }
 
-  /** Every table and view of a DuckDB file but the ledger (and empty bookkeeping tables), as sorted rows. */
-  static Map<String, List<String>> duckContent(Path file) throws Exception {
+  /**
+   * Every table and view of a DuckDB file but the ledger ({@code etl_runs}, {@code etl_alerts}: run
+   * ids and times) and empty bookkeeping tables, as sorted rows.
+   */
+  public static Map<String, List<String>> duckContent(Path file) throws Exception {
     Map<String, List<String>> m = new TreeMap<>();
     if (!Files.exists(file)) {
       return m;
@@ -144,7 +154,7 @@ final class Runs {
     try (Connection c = duck(file); Statement st = c.createStatement()) {
       List<String> names = new ArrayList<>();
       try (ResultSet rs = st.executeQuery("SELECT table_name FROM information_schema.tables "
-          + "WHERE table_schema = 'main' AND table_name NOT IN ('etl_runs') ORDER BY 1")) {
+          + "WHERE table_schema = 'main' AND table_name NOT IN ('etl_runs', 'etl_alerts') ORDER BY 1")) {
         while (rs.next()) {
           names.add(rs.getString(1));
         }
@@ -160,7 +170,7 @@ final class Runs {
   }
 
   /** Asserts two maps equal, naming only the keys that differ (the values can be large). */
-  static <V> void assertSameContent(Map<String, V> expected, Map<String, V> actual, String what) {
+  public static <V> void assertSameContent(Map<String, V> expected, Map<String, V> actual, String what) {
     List<String> diff = new ArrayList<>();
     java.util.Set<String> keys = new java.util.TreeSet<>(expected.keySet());
     keys.addAll(actual.keySet());
@@ -177,7 +187,7 @@ final class Runs {
     }
   }
 
-  static Connection duck(Path file) throws Exception {
+  public static Connection duck(Path file) throws Exception {
     java.util.Properties p = new java.util.Properties();
     p.setProperty("duckdb.read_only", "true");
     Connection c = DriverManager.getConnection("jdbc:duckdb:" + file, p);
@@ -188,7 +198,7 @@ final class Runs {
   }
 
   /** Rows of a query as sorted strings (values joined by '|'). */
-  static List<String> rows(Connection c, String sql) throws Exception {
+  public static List<String> rows(Connection c, String sql) throws Exception {
     List<String> out = new ArrayList<>();
     try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
       ResultSetMetaData md = rs.getMetaData();
@@ -205,7 +215,7 @@ final class Runs {
   }
 
   /** Ledger rows (run_id|job|status|error), oldest first. */
-  static List<String> ledger(Path file) throws Exception {
+  public static List<String> ledger(Path file) throws Exception {
     try (Connection c = duck(file); Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT run_id, job, status, error FROM etl_runs ORDER BY started_at, run_id")) {
       List<String> out = new ArrayList<>();
@@ -217,7 +227,7 @@ final class Runs {
   }
 
   /** Copies a directory tree, symbolic links kept as links (the lake's links are relative). */
-  static void copyTree(Path from, Path to) throws IOException {
+  public static void copyTree(Path from, Path to) throws IOException {
     try (Stream<Path> s = Files.walk(from)) {
       for (Path p : s.toList()) {
         Path target = to.resolve(from.relativize(p).toString());

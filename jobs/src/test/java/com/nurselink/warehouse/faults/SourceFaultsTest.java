@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.nurselink.warehouse.SparkTestBase;
 import com.nurselink.warehouse.cli.Main;
 import com.nurselink.warehouse.generate.Generator;
+import com.nurselink.warehouse.source.Retry;
 import java.io.RandomAccessFile;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -115,6 +117,29 @@ class SourceFaultsTest extends SparkTestBase {
     assertFailedCleanly(run(t.toString(), "--jobs", "extract"), "cannot read " + t + " table contracts: ");
   }
 
+  /** The retry waits asked for ({@code what|retry|millis}); none is waited for real. */
+  private final List<String> waits = new ArrayList<>();
+
+  @AfterEach
+  void realWaitsAgain() {
+    Retry.defaultSleeper(null);
+  }
+
+  /** Records each wait of the extract's retries and runs {@code during} in it, instead of sleeping. */
+  private void duringEachWait(Runnable during) {
+    Retry.defaultSleeper((what, retry, millis) -> {
+      waits.add(what + "|" + retry + "|" + millis);
+      during.run();
+    });
+  }
+
+  /** The retry lines of a run's progress, without their time and job prefix. */
+  private static List<String> retryLines(Runs.Result r) {
+    return r.err().lines().filter(l -> l.contains("; retry "))
+        .map(l -> l.replaceFirst("^\\[\\s*[0-9.]+s\\] extract\\s+", "")).toList();
+  }
+
+  /** A lock that is never released: every retry of the first table fails, then the run, exactly. */
   @Test
   void lockedByAWriterIsRetriedThenFails() throws Exception {
     Path t = dir.resolve("locked.db");
@@ -122,14 +147,24 @@ class SourceFaultsTest extends SparkTestBase {
     try (Connection writer = DriverManager.getConnection("jdbc:sqlite:" + t); Statement st = writer.createStatement()) {
       st.execute("BEGIN EXCLUSIVE");
       st.execute("UPDATE missions SET title = title || '!' WHERE rowid = 1");
-      Runs.Result r = run(t.toString(), "--conf", "extract.retries=2", "--conf", "extract.retry-backoff-ms=50",
+      duringEachWait(() -> { });
+      Runs.Result r = run(t.toString(), "--conf", "extract.retries=3", "--conf", "extract.retry-backoff-ms=50",
           "--conf", "extract.busy-timeout-ms=100");
-      assertTrue(r.err().contains("retry 1/2 in 50 ms") && r.err().contains("retry 2/2 in 100 ms"), r.err());
-      assertFailedCleanly(r, "cannot snapshot " + t + " (table users): database is locked by a writer");
+      String locked = "cannot snapshot " + t + " (table users): database is locked by a writer";
+      assertEquals(List.of("users from " + t + "|1|50", "users from " + t + "|2|100", "users from " + t + "|3|200"),
+          waits, "3 retries after the first attempt, waits doubling");
+      String busy = "users from " + t + ": " + locked + ": [SQLITE_BUSY] The database file is locked (Backup failed)";
+      assertEquals(List.of(busy + "; retry 1/3 in 50 ms", busy + "; retry 2/3 in 100 ms",
+          busy + "; retry 3/3 in 200 ms"), retryLines(r));
+      assertFailedCleanly(r, locked);
       st.execute("ROLLBACK");
     }
   }
 
+  /**
+   * The writer commits during the first wait of the backoff (the wait is where the test releases
+   * the lock): the retry finds the file free and the extract goes through, after exactly one retry.
+   */
   @Test
   void lockReleasedDuringTheBackoffLetsTheExtractThrough() throws Exception {
     Path t = dir.resolve("busy.db");
@@ -137,26 +172,36 @@ class SourceFaultsTest extends SparkTestBase {
     Connection writer = DriverManager.getConnection("jdbc:sqlite:" + t);
     Statement st = writer.createStatement();
     st.execute("BEGIN EXCLUSIVE");
-    Thread release = new Thread(() -> {
+    st.execute("UPDATE missions SET title = title || '!' WHERE rowid = 1");
+    duringEachWait(() -> {
       try {
-        Thread.sleep(1500);
-        st.execute("ROLLBACK");
-        writer.close();
+        if (!writer.isClosed()) {
+          st.execute("COMMIT");
+          writer.close();
+        }
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
     });
-    release.start();
     Runs.Result r = run(t.toString(), "--jobs", "extract", "--conf", "extract.retries=6",
         "--conf", "extract.retry-backoff-ms=200", "--conf", "extract.busy-timeout-ms=100");
-    release.join();
     assertEquals(0, r.code(), r.all());
-    assertTrue(r.err().contains("database is locked by a writer") && r.err().contains("retry 1/6 in 200 ms"), r.err());
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + good);
-        Statement q = c.createStatement(); ResultSet rs = q.executeQuery("SELECT count(*) FROM users")) {
-      rs.next();
-      assertEquals(rs.getLong(1), spark().read().parquet(dir.resolve("w/lake/raw/users/extract_date=" + DATE)
-          .toString()).count());
+    assertEquals(List.of("users from " + t + "|1|200"), waits, "one retry, of the table whose snapshot met the lock");
+    assertEquals(List.of("users from " + t + ": cannot snapshot " + t + " (table users): database is locked by a "
+        + "writer: [SQLITE_BUSY] The database file is locked (Backup failed); retry 1/6 in 200 ms"), retryLines(r));
+    assertTrue(writer.isClosed());
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + t); Statement q = c.createStatement()) {
+      for (String table : List.of("users", "missions")) {
+        try (ResultSet rs = q.executeQuery("SELECT count(*) FROM " + table)) {
+          rs.next();
+          Path raw = dir.resolve("w/lake/raw/" + table + "/extract_date=" + DATE);
+          assertEquals(rs.getLong(1), spark().read().parquet(raw.toString()).count(), table);
+        }
+      }
+      try (ResultSet rs = q.executeQuery("SELECT title FROM missions WHERE rowid = 1")) {
+        rs.next();
+        assertTrue(rs.getString(1).endsWith("!"), "the writer's commit is in the source: " + rs.getString(1));
+      }
     }
   }
 
@@ -168,7 +213,10 @@ class SourceFaultsTest extends SparkTestBase {
     }
     String secret = "Pw-0f-the-etl-Reader";
     String url = "jdbc:postgresql://127.0.0.1:" + port + "/app?user=etl_reader&password=" + secret;
+    duringEachWait(() -> { });
     Runs.Result r = run(url, "--conf", "extract.retries=2", "--conf", "extract.retry-backoff-ms=20");
+    String masked = "users from jdbc:postgresql://127.0.0.1:" + port + "/app?user=etl_reader&password=***";
+    assertEquals(List.of(masked + "|1|20", masked + "|2|40"), waits);
     assertTrue(r.err().contains("retry 2/2 in 40 ms"), r.err());
     assertFailedCleanly(r, "cannot read jdbc:postgresql://127.0.0.1:" + port
         + "/app?user=etl_reader&password=*** table users: ");

@@ -35,7 +35,8 @@ import java.util.Objects;
  * /api/v2/version}, then {@code /api/v1/version}) unless forced.
  *
  * <p>Every call has a connect and a request timeout; a deadline set with {@link #deadline} caps
- * the request timeout so a poller never waits past it. The password is never part of a message.
+ * the request timeout so a poller never waits past it. The deadline is read on the client's
+ * {@link Clock} (tests step it). The password is never part of a message.
  */
 public final class AirflowClient {
   /** Prefix of the run ids this project gives the runs it triggers. */
@@ -258,7 +259,7 @@ public final class AirflowClient {
 
   private void login() {
     if (config.password() == null) {
-      throw new AirflowException("no Airflow password: set NURSELINK_AIRFLOW_PASSWORD", 0, false);
+      throw new AirflowException("the Airflow password is not set: set NURSELINK_AIRFLOW_PASSWORD", 0, false);
     }
     ObjectNode body = JSON.createObjectNode();
     body.put("username", config.user());
@@ -309,8 +310,10 @@ public final class AirflowClient {
       }
       return r;
     } catch (HttpConnectTimeoutException e) {
+      // the request timeout (capped by the deadline) also runs while connecting: say which one ran out
+      Duration waited = timeout.compareTo(config.connectTimeout()) < 0 ? timeout : config.connectTimeout();
       throw new AirflowException("cannot connect to Airflow at " + baseUrl() + " within "
-          + seconds(config.connectTimeout()) + " (" + where + ")", 0, true);
+          + seconds(waited) + " (" + where + ")", 0, true);
     } catch (HttpTimeoutException e) {
       throw new AirflowException("Airflow at " + baseUrl() + " did not answer within " + seconds(timeout)
           + " (" + where + ")", 0, true);

@@ -115,6 +115,25 @@ public final class FakeAirflow implements AutoCloseable {
     return log.size();
   }
 
+  /**
+   * Waits until {@code n} requests have been received (a client that gave up on a silent server
+   * may return before the server's thread logged its request), then returns the count. Fails
+   * when they do not arrive: the wait is a bound on a missing event, not a measure of speed.
+   */
+  public int awaitRequests(int n) throws InterruptedException {
+    synchronized (log) {
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (log.size() < n) {
+        long left = end - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError("expected " + n + " requests, received " + log);
+        }
+        TimeUnit.NANOSECONDS.timedWait(log, left);
+      }
+      return log.size();
+    }
+  }
+
   /** Requests per operationId (or "unknown" for paths outside the spec). */
   public int count(String operationId) {
     AtomicInteger c = counts.get(operationId);
@@ -216,7 +235,10 @@ public final class FakeAirflow implements AutoCloseable {
     String path = ex.getRequestURI().getRawPath();
     String query = ex.getRequestURI().getRawQuery();
     byte[] body = ex.getRequestBody().readAllBytes();
-    log.add(method + " " + path + (query == null ? "" : "?" + query));
+    synchronized (log) {
+      log.add(method + " " + path + (query == null ? "" : "?" + query));
+      log.notifyAll();
+    }
     if (!ex.getRemoteAddress().getAddress().isLoopbackAddress()) {
       violations.add("request from a non-loopback address");
     }
