@@ -82,7 +82,7 @@ class SourceFaultsTest extends SparkTestBase {
   @Test
   void missingFile() throws Exception {
     Path absent = dir.resolve("absent.db");
-    assertFailedCleanly(run(absent.toString()), "source file not found: " + absent + " (table users)");
+    assertFailedCleanly(run(absent.toString()), "source file not found: " + absent);
   }
 
   /**
@@ -92,7 +92,7 @@ class SourceFaultsTest extends SparkTestBase {
   @Test
   void unreadableFile() throws Exception {
     Path d = Files.createDirectories(dir.resolve("adir.db"));
-    assertFailedCleanly(run(d.toString()), "source file not readable: " + d + " (table users)");
+    assertFailedCleanly(run(d.toString()), "source file not readable: " + d);
   }
 
   @Test
@@ -102,7 +102,7 @@ class SourceFaultsTest extends SparkTestBase {
     try (RandomAccessFile f = new RandomAccessFile(t.toFile(), "rw")) {
       f.setLength(f.length() * 7 / 10);
     }
-    assertFailedCleanly(run(t.toString()), t + " (table users): not a valid SQLite database (corrupt or truncated)");
+    assertFailedCleanly(run(t.toString()), t + ": not a valid SQLite database (corrupt or truncated)");
   }
 
   /**
@@ -150,7 +150,7 @@ class SourceFaultsTest extends SparkTestBase {
       duringEachWait(() -> { });
       Runs.Result r = run(t.toString(), "--conf", "extract.retries=3", "--conf", "extract.retry-backoff-ms=50",
           "--conf", "extract.busy-timeout-ms=100");
-      String locked = "cannot snapshot " + t + " (table users): database is locked by a writer";
+      String locked = "cannot snapshot " + t + ": database is locked by a writer";
       assertEquals(List.of("users from " + t + "|1|50", "users from " + t + "|2|100", "users from " + t + "|3|200"),
           waits, "3 retries after the first attempt, waits doubling");
       String busy = "users from " + t + ": " + locked + ": [SQLITE_BUSY] The database file is locked (Backup failed)";
@@ -187,7 +187,7 @@ class SourceFaultsTest extends SparkTestBase {
         "--conf", "extract.retry-backoff-ms=200", "--conf", "extract.busy-timeout-ms=100");
     assertEquals(0, r.code(), r.all());
     assertEquals(List.of("users from " + t + "|1|200"), waits, "one retry, of the table whose snapshot met the lock");
-    assertEquals(List.of("users from " + t + ": cannot snapshot " + t + " (table users): database is locked by a "
+    assertEquals(List.of("users from " + t + ": cannot snapshot " + t + ": database is locked by a "
         + "writer: [SQLITE_BUSY] The database file is locked (Backup failed); retry 1/6 in 200 ms"), retryLines(r));
     assertTrue(writer.isClosed());
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + t); Statement q = c.createStatement()) {

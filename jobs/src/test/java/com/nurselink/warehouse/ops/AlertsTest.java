@@ -287,8 +287,7 @@ class AlertsTest extends SparkTestBase {
     Path absent = dir.resolve("absent.db");
     Runs.Result r = Runs.inProcess(stageRun(dir, absent.toString()));
     assertEquals(1, r.code(), r.all());
-    String alert = "[nurselink dev] job extract failed for " + RUN_DATE + ": source file not found: " + absent
-        + " (table users)";
+    String alert = "[nurselink dev] job extract failed for " + RUN_DATE + ": source file not found: " + absent;
     assertEquals(List.of(alert), printedAlerts(r));
     assertEquals(stored("extract", "no webhook", List.of(alert)), storedAlerts(dir));
   }
@@ -299,8 +298,7 @@ class AlertsTest extends SparkTestBase {
     Path absent = dir.resolve("absent.db");
     Runs.Result r = Runs.inProcess(stageRun(dir, absent.toString(), "--conf", "alerts.webhook-url=" + url));
     assertEquals(1, r.code(), r.all());
-    String alert = "[nurselink dev] job extract failed for " + RUN_DATE + ": source file not found: " + absent
-        + " (table users)";
+    String alert = "[nurselink dev] job extract failed for " + RUN_DATE + ": source file not found: " + absent;
     assertEquals(1, bodies.size(), bodies.toString());
     assertTrue(bodies.get(0).startsWith("application/json "), bodies.get(0));
     assertEquals(alert, JSON.readTree(bodies.get(0).substring("application/json ".length())).get("text").asText());
