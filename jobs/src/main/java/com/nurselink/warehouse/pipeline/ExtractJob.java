@@ -57,10 +57,6 @@ public final class ExtractJob implements PipelineJob {
     int busyTimeout = s.getInt(ConfigKey.EXTRACT_BUSY_TIMEOUT_MS);
     Watermarks watermarks = Warehouses.watermarks(s, ctx.lake().root());
     boolean anyPostgres = ctx.sources().values().stream().anyMatch(SourceTable::isPostgres);
-    if (LakeSources.check(ctx.lake(), ctx.sources(), ctx.fullRefresh())) {
-      ctx.progress().info("extract", "the lake was built from other sources: rebuilding it from this run's"
-          + " sources (--full-refresh)");
-    }
     Map<String, String> committed = ctx.fullRefresh() || !anyPostgres ? Map.of() : watermarks.committed();
     // Resolve and check every source before any write.
     Map<String, Extractor.Extracted> reads = new LinkedHashMap<>();
@@ -84,6 +80,11 @@ public final class ExtractJob implements PipelineJob {
       modes.put(t, marker(since, s.getInt(ConfigKey.EXTRACT_OVERLAP_SECONDS)));
       reads.put(t, ex);
       wheres.put(t, where);
+    }
+    // Only sources that could be read get here: a broken one fails with its own reason first.
+    if (LakeSources.check(ctx.lake(), ctx.sources(), ctx.fullRefresh())) {
+      ctx.progress().info("extract", "the lake was built from other sources: rebuilding it from this run's"
+          + " sources (--full-refresh)");
     }
     // Read every table into the staging area; publish only when all four were read, so a source
     // that fails half-way (a corrupt page, a dropped connection) leaves the raw layer as it was.

@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nurselink.warehouse.SparkTestBase;
 import com.nurselink.warehouse.cli.Main;
+import com.nurselink.warehouse.config.Settings;
 import com.nurselink.warehouse.generate.Generator;
+import com.nurselink.warehouse.lake.Lake;
+import com.nurselink.warehouse.pipeline.LakeSources;
+import com.nurselink.warehouse.source.Sources;
 import com.nurselink.warehouse.source.Retry;
 import java.io.RandomAccessFile;
 import java.net.ServerSocket;
@@ -38,7 +42,6 @@ class SourceFaultsTest extends SparkTestBase {
 
   private static Path good;
   private static Path base;
-  private static Map<String, String> baseTree;
   private static Map<String, List<String>> baseDuck;
 
   /** A previous successful run (extract, stage and load) whose outputs every failure must leave alone. */
@@ -51,17 +54,25 @@ class SourceFaultsTest extends SparkTestBase {
     base = shared.resolve("base");
     Runs.Result r = Runs.inProcess(Runs.runArgs(base, good.toString(), DATE, "--jobs", "extract,stage,load"));
     assertEquals(0, r.code(), r.all());
-    baseTree = Runs.lakeTree(base.resolve("lake"));
     baseDuck = Runs.duckContent(base.resolve("wh.duckdb"));
     assertTrue(baseDuck.containsKey("clean_missions"), baseDuck.keySet().toString());
   }
+
+  private Map<String, String> lakeBefore;
 
   @BeforeEach
   void copyPreviousOutputs() throws Exception {
     Runs.copyTree(base, dir.resolve("w"));
   }
 
-  private Runs.Result run(String source, String... extra) {
+  /**
+   * A run on {@code source} over the previous outputs, {@code source} standing for the site's own
+   * database gone bad (the lake records it as the source it was built from).
+   */
+  private Runs.Result run(String source, String... extra) throws Exception {
+    Lake lake = new Lake(dir.resolve("w/lake"));
+    LakeSources.record(lake, Sources.resolve(Settings.defaults(), source));
+    lakeBefore = Runs.lakeTree(lake.root());
     return Runs.inProcess(Runs.runArgs(dir.resolve("w"), source, DATE, extra));
   }
 
@@ -75,7 +86,7 @@ class SourceFaultsTest extends SparkTestBase {
     List<String> ledger = Runs.ledger(dir.resolve("w/wh.duckdb"));
     String last = ledger.get(ledger.size() - 1);
     assertTrue(last.contains("|extract|failed|") && last.contains(expected), last);
-    Runs.assertSameContent(baseTree, Runs.lakeTree(dir.resolve("w/lake")), "the lake");
+    Runs.assertSameContent(lakeBefore, Runs.lakeTree(dir.resolve("w/lake")), "the lake");
     Runs.assertSameContent(baseDuck, Runs.duckContent(dir.resolve("w/wh.duckdb")), "the warehouse");
   }
 
