@@ -2,46 +2,36 @@ package com.nurselink.warehouse.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code nurselink runs} and the common options: input that reads badly is a one-line usage error. */
 class RunsCommandTest {
   @TempDir Path dir;
 
-  record Result(int code, String out, String err) {}
 
-  private Result run(String... args) throws Exception {
+  private CliResult run(String... args) throws Exception {
     Path conf = Files.createDirectories(dir.resolve("conf"));
     Files.writeString(conf.resolve("dev.conf"), "# test\n");
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--conf-dir", conf.toString(),
         "--conf", "warehouse.duckdb-path=" + dir.resolve("warehouse/nurselink.duckdb")));
-    CommandLine cl = Main.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int code = cl.execute(all.toArray(String[]::new));
-    return new Result(code, out.toString(), err.toString());
+    return CliResult.of(all);
   }
 
   @Test
   void aLastBelowOneIsAUsageError() throws Exception {
-    assertEquals(new Result(2, "", "nurselink: error: --last must be 1 or more, got -1\n"), run("runs", "--last", "-1"));
-    assertEquals(new Result(2, "", "nurselink: error: --last must be 1 or more, got 0\n"), run("runs", "--last", "0"));
+    assertEquals(new CliResult(2, "", "nurselink: error: --last must be 1 or more, got -1\n"), run("runs", "--last", "-1"));
+    assertEquals(new CliResult(2, "", "nurselink: error: --last must be 1 or more, got 0\n"), run("runs", "--last", "0"));
   }
 
   @Test
   void aConfWithoutEqualsSaysWhatItExpects() throws Exception {
-    assertEquals(new Result(2, "", "nurselink: error: --conf expects key=value, got 'nonsense'\n"),
+    assertEquals(new CliResult(2, "", "nurselink: error: --conf expects key=value, got 'nonsense'\n"),
         run("runs", "--conf", "nonsense"));
   }
 }

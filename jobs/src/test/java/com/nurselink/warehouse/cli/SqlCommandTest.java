@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nurselink.warehouse.sink.DuckDbWarehouse;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,7 +14,6 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code nurselink sql} against a real DuckDB warehouse file and a lake of Parquet files: queries work,
@@ -29,7 +26,6 @@ class SqlCommandTest {
   static Path warehouse;
   static Path confDir;
 
-  record Result(int code, String out, String err) {}
 
   @BeforeAll
   static void warehouseAndLake() throws Exception {
@@ -48,40 +44,34 @@ class SqlCommandTest {
     }
   }
 
-  static Result sql(String... args) {
+  static CliResult sql(String... args) {
     List<String> all = new ArrayList<>(List.of("sql", "--conf-dir", confDir.toString(),
         "--conf", "warehouse.duckdb-path=" + warehouse, "--conf", "lake.path=" + lake));
     all.addAll(List.of(args));
-    CommandLine cl = Main.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int code = cl.execute(all.toArray(String[]::new));
-    return new Result(code, out.toString(), err.toString());
+    return CliResult.of(all);
   }
 
   static void refused(String query, String message) {
-    Result r = sql(query);
-    assertEquals(new Result(2, "", "nurselink: error: " + message + "\n"), r, query);
+    CliResult r = sql(query);
+    assertEquals(new CliResult(2, "", "nurselink: error: " + message + "\n"), r, query);
   }
 
   @Test
   void queriesTheTablesTheLakeViewsAndTheLakeFiles() {
-    assertEquals(new Result(0, """
+    assertEquals(new CliResult(0, """
         mission_id | city \s
         -----------+-------
         3          | city 3
         (1 row)
         """, ""), sql("SELECT * FROM dim_mission WHERE mission_id = 3"));
-    assertEquals(new Result(0, "user_id,city\n7,Lyon\n", ""), sql("--csv", "SELECT * FROM clean_users"));
-    assertEquals(new Result(0, "user_id,city\n7,Lyon\n", ""),
+    assertEquals(new CliResult(0, "user_id,city\n7,Lyon\n", ""), sql("--csv", "SELECT * FROM clean_users"));
+    assertEquals(new CliResult(0, "user_id,city\n7,Lyon\n", ""),
         sql("--csv", "SELECT * FROM read_parquet('" + lake.resolve("clean/users/*.parquet") + "')"));
-    assertEquals(new Result(0, "n\n1\n", ""),
+    assertEquals(new CliResult(0, "n\n1\n", ""),
         sql("--csv", "SELECT count(*) AS n FROM read_parquet('" + lake.resolve("*/*/*.parquet") + "')"));
     assertEquals(0, sql("DESCRIBE dim_mission").code());
     assertEquals(0, sql("EXPLAIN SELECT count(*) FROM dim_mission").code());
-    assertEquals(new Result(0, "n\n250\n", ""),
+    assertEquals(new CliResult(0, "n\n250\n", ""),
         sql("--csv", "WITH m AS (FROM dim_mission) SELECT count(*) AS n FROM m"));
   }
 
@@ -94,7 +84,7 @@ class SqlCommandTest {
     refused("SELECT 1; COPY (SELECT 1) TO '" + inLake + "'", SqlCommand.QUERIES_ONLY);
     refused("EXPORT DATABASE '" + lake.resolve("export") + "'", SqlCommand.QUERIES_ONLY);
     refused("EXPLAIN ANALYZE COPY (SELECT 1) TO '" + inLake + "'", SqlCommand.QUERIES_ONLY);
-    Result viaQuery = sql("SELECT * FROM query('COPY (SELECT 1) TO ''" + inLake + "''')");
+    CliResult viaQuery = sql("SELECT * FROM query('COPY (SELECT 1) TO ''" + inLake + "''')");
     assertEquals(1, viaQuery.code());
     assertTrue(viaQuery.err().startsWith(
         "nurselink: error: Parser Error: Expected a single SELECT statement\n\nLINE 1: "), viaQuery.err());
@@ -108,7 +98,7 @@ class SqlCommandTest {
     String onlyLake = "nurselink sql reads files of the lake only (" + lake + "): ";
     refused("SELECT * FROM read_csv('/etc/passwd')", onlyLake + "cannot read \"/etc/passwd\"");
     // a file name as a table: with external access off DuckDB does not look for a file at all
-    assertEquals(new Result(1, "", """
+    assertEquals(new CliResult(1, "", """
         nurselink: error: Catalog Error: Table with name /etc/passwd does not exist!
         Did you mean "pg_class"?
 
@@ -140,7 +130,7 @@ class SqlCommandTest {
 
   @Test
   void aMisspelledTableShowsDuckDbsMessageWithItsCaret() {
-    assertEquals(new Result(1, "", """
+    assertEquals(new CliResult(1, "", """
         nurselink: error: Catalog Error: Table with name dim_missio does not exist!
         Did you mean "dim_mission"?
 
@@ -151,7 +141,7 @@ class SqlCommandTest {
 
   @Test
   void aSyntaxErrorShowsDuckDbsMessageWithItsCaret() {
-    assertEquals(new Result(1, "", """
+    assertEquals(new CliResult(1, "", """
         nurselink: error: Parser Error: syntax error at or near "dim_mission"
 
         LINE 1: SELECT * FORM dim_mission
@@ -161,38 +151,38 @@ class SqlCommandTest {
 
   @Test
   void csvPrintsEveryRowUnlessALimitIsGivenAndSaysWhenOneCutIt() {
-    Result all = sql("--csv", "SELECT mission_id FROM dim_mission ORDER BY 1");
+    CliResult all = sql("--csv", "SELECT mission_id FROM dim_mission ORDER BY 1");
     assertEquals(0, all.code());
     assertEquals(251, all.out().lines().count());
     assertTrue(all.out().endsWith("\n248\n249\n"), all.out());
     assertEquals("", all.err());
 
-    Result cut = sql("--csv", "--max-rows", "3", "SELECT mission_id FROM dim_mission ORDER BY 1");
-    assertEquals(new Result(0, "mission_id\n0\n1\n2\n",
+    CliResult cut = sql("--csv", "--max-rows", "3", "SELECT mission_id FROM dim_mission ORDER BY 1");
+    assertEquals(new CliResult(0, "mission_id\n0\n1\n2\n",
         "nurselink: 3 of 250 rows printed (--max-rows 3; --max-rows 0 prints all)\n"), cut);
 
-    Result exact = sql("--csv", "--max-rows", "250", "SELECT mission_id FROM dim_mission");
+    CliResult exact = sql("--csv", "--max-rows", "250", "SELECT mission_id FROM dim_mission");
     assertEquals("", exact.err());
     assertEquals(251, exact.out().lines().count());
   }
 
   @Test
   void aTableShowsAHundredRowsByDefaultAndSaysSo() {
-    Result r = sql("SELECT mission_id FROM dim_mission ORDER BY 1");
+    CliResult r = sql("SELECT mission_id FROM dim_mission ORDER BY 1");
     assertEquals(0, r.code());
     List<String> lines = r.out().lines().toList();
     assertEquals(2 + 100 + 1, lines.size());
     assertEquals("99        ", lines.get(101));
     assertEquals("(250 rows, 100 shown)", lines.get(102));
     assertEquals("nurselink: 100 of 250 rows printed (--max-rows 100; --max-rows 0 prints all)\n", r.err());
-    Result all = sql("--max-rows", "0", "SELECT mission_id FROM dim_mission ORDER BY 1");
+    CliResult all = sql("--max-rows", "0", "SELECT mission_id FROM dim_mission ORDER BY 1");
     assertEquals(2 + 250 + 1, all.out().lines().count());
     assertEquals("", all.err());
   }
 
   @Test
   void aNegativeLimitIsAUsageError() {
-    assertEquals(new Result(2, "", "nurselink: error: --max-rows must be 0 or more, got -1\n"),
+    assertEquals(new CliResult(2, "", "nurselink: error: --max-rows must be 0 or more, got -1\n"),
         sql("--max-rows", "-1", "SELECT 1"));
   }
 
@@ -200,6 +190,6 @@ class SqlCommandTest {
   void csvQuotesQuotesCommasAndLineBreaks() {
     assertEquals("plain,\"a,b\",\"say \"\"hi\"\"\",\"cr\rhere\",\"lf\nhere\",\"crlf\r\n\",", SqlCommand.csvLine(
         new String[] {"plain", "a,b", "say \"hi\"", "cr\rhere", "lf\nhere", "crlf\r\n", ""}));
-    assertEquals(new Result(0, "a,b\n\"x\ry\",\n", ""), sql("--csv", "SELECT 'x' || chr(13) || 'y' AS a, NULL AS b"));
+    assertEquals(new CliResult(0, "a,b\n\"x\ry\",\n", ""), sql("--csv", "SELECT 'x' || chr(13) || 'y' AS a, NULL AS b"));
   }
 }

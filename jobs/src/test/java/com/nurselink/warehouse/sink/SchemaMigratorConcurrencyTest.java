@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.nurselink.warehouse.PgDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -13,7 +14,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,39 +31,26 @@ import org.junit.jupiter.api.Test;
  * finds every version applied. Each version is applied exactly once and both loaders succeed.
  */
 class SchemaMigratorConcurrencyTest {
-  private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
   /** Only a guard against a hang; nothing waits for time to pass. */
   private static final long GUARD_SECONDS = 120;
 
-  private String db;
+  private PgDatabase db;
   private String url;
   private ExecutorService pool;
 
-  private static Connection admin() {
-    try {
-      return DriverManager.getConnection(SERVER + "postgres?user=postgres");
-    } catch (SQLException e) {
-      return fail("PostgreSQL is not reachable at 127.0.0.1:5432 as user postgres (" + e.getMessage()
-          + "); start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start");
-    }
-  }
+
 
   @BeforeEach
   void database() throws SQLException {
-    db = "nl_migrator_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    try (Connection c = admin(); Statement st = c.createStatement()) {
-      st.execute("CREATE DATABASE " + db);
-    }
-    url = SERVER + db + "?user=postgres";
+    db = PgDatabase.create("nl_migrator_");
+    url = db.url();
     pool = Executors.newFixedThreadPool(2);
   }
 
   @AfterEach
   void drop() throws SQLException {
     pool.shutdownNow();
-    try (Connection c = admin(); Statement st = c.createStatement()) {
-      st.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
-    }
+    db.close();
   }
 
   private List<Integer> history() throws SQLException {

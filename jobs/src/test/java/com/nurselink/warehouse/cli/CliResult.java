@@ -1,0 +1,19 @@
+package com.nurselink.warehouse.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import picocli.CommandLine;
+
+/** Exit code, standard output and standard error of one CLI invocation in this JVM. */
+record CliResult(int code, String out, String err) {
+  static CliResult of(List<String> args) {
+    CommandLine cl = Main.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int code = cl.execute(args.toArray(String[]::new));
+    return new CliResult(code, out.toString(), err.toString());
+  }
+}
