@@ -1,0 +1,537 @@
+package com.nurselink.warehouse.lake;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nurselink.warehouse.config.ConfigException;
+import com.nurselink.warehouse.util.Secrets;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.spark.SparkCatalog;
+import org.apache.iceberg.spark.SparkSchemaUtil;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameWriterV2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The lake as Apache Iceberg tables (format v2): {@code <namespace>.<table>} at
+ * {@code <location>/<namespace>/<table>/} with Iceberg's {@code data/} and {@code metadata/}
+ * inside, through a catalog of type {@code hadoop} (the lake directory holds everything),
+ * {@code jdbc} (a JDBC database holds the table pointers) or {@code rest}.
+ *
+ * <p>Every write is one Iceberg commit, so a reader sees the previous snapshot or the new one,
+ * never half, and a process killed before the commit leaves the previous snapshot current. Three
+ * kinds of write cover the jobs:
+ * <ul>
+ *   <li>{@link #replaceTable}: the whole table (dimensions, the clean layer);</li>
+ *   <li>{@link #replaceChangedPartitions}: only the partitions whose content changed, and the
+ *       partitions no longer present removed, in one commit (facts and KPIs: a late update to an old
+ *       mission rewrites the months it touches). Each commit carries the content fingerprint of every
+ *       partition (row count and an order-independent sum of row hashes) in its snapshot summary,
+ *       so deciding what changed reads no table data;</li>
+ *   <li>{@link #replacePartition}: one partition, even with no row (raw and quarantine of an
+ *       extract date, a feature set as of a date).</li>
+ * </ul>
+ * Reads are pinned to the snapshot current when the read is made ({@link #read}), so a job that
+ * reads a table and then rewrites it (dim_nurse, SCD type 2) keeps reading what it read.
+ */
+public final class IcebergLake {
+  /** Snapshot summary key of the partition fingerprints (JSON object: partition value to fingerprint). */
+  public static final String FINGERPRINTS = "nurselink.fingerprints";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** How a table is partitioned: by a column's value, or by the month of a date column. */
+  public record Partitioning(String column, String monthOf) {
+    /** Partitioned by the value of {@code column} (a string such as {@code 2026-03}). */
+    public static Partitioning identity(String column) {
+      return new Partitioning(column, null);
+    }
+
+    /**
+     * Partitioned by Iceberg's {@code months(dateColumn)}; {@code monthColumn} holds the same month
+     * as {@code YYYY-MM} text, and names the partitions.
+     */
+    public static Partitioning monthsOf(String dateColumn, String monthColumn) {
+      return new Partitioning(monthColumn, dateColumn);
+    }
+
+    PartitionSpec spec(Schema schema) {
+      return monthOf == null ? PartitionSpec.builderFor(schema).identity(column).build()
+          : PartitionSpec.builderFor(schema).month(monthOf).build();
+    }
+
+    /** The rows of the given partitions ({@code column} values), as a filter Iceberg can prove whole-file. */
+    Column rowsOf(List<String> values) {
+      if (monthOf == null) {
+        return col(column).isin(values.toArray());
+      }
+      Column any = lit(false);
+      for (String v : values) {
+        YearMonth m = YearMonth.parse(v);
+        any = any.or(col(monthOf).geq(lit(java.sql.Date.valueOf(m.atDay(1))))
+            .and(col(monthOf).lt(lit(java.sql.Date.valueOf(m.plusMonths(1).atDay(1))))));
+      }
+      return any;
+    }
+  }
+
+  /** What one commit did, from its snapshot summary (no count job). */
+  public record Commit(String namespace, String table, long snapshotId, long addedRows, long deletedRows,
+      long totalRows, List<String> replaced, List<String> removed) {}
+
+  /** The catalog: its type ({@code hadoop}, {@code jdbc}, {@code rest}) and, but for hadoop, its URI. */
+  public record CatalogSpec(String type, String uri) {
+    public static CatalogSpec hadoop() {
+      return new CatalogSpec("hadoop", null);
+    }
+
+    @Override
+    public String toString() {
+      return uri == null ? type : type + " " + Secrets.maskUrl(uri);
+    }
+  }
+
+  private final String location;
+  private final CatalogSpec catalog;
+  private final String name;
+
+  /**
+   * A lake at {@code location} (a local path or any Hadoop-compatible URI). The {@code hadoop}
+   * catalog commits by renaming files, which object stores cannot do atomically: it is refused there.
+   */
+  public IcebergLake(String location, CatalogSpec catalog) {
+    if (location == null || location.isBlank()) {
+      throw new ConfigException("lake.path is empty");
+    }
+    String scheme = location.contains("://") ? location.substring(0, location.indexOf("://")).toLowerCase(Locale.ROOT)
+        : "file";
+    if (catalog.type().equals("hadoop") && List.of("s3", "s3a", "s3n", "gs", "abfs", "abfss", "wasb", "wasbs", "oss")
+        .contains(scheme)) {
+      throw new ConfigException("lake.catalog=hadoop cannot commit atomically on " + scheme + "://"
+          + " (object stores have no atomic rename): set lake.catalog to jdbc or rest");
+    }
+    if (!catalog.type().equals("hadoop") && (catalog.uri() == null || catalog.uri().isBlank())) {
+      throw new ConfigException("lake.catalog=" + catalog.type() + " needs lake.catalog-url (NURSELINK_LAKE_CATALOG_URL)");
+    }
+    if (!List.of("hadoop", "jdbc", "rest").contains(catalog.type())) {
+      throw new ConfigException("lake.catalog must be hadoop, jdbc or rest, got '" + Secrets.clip(catalog.type()) + "'");
+    }
+    this.location = scheme.equals("file") && !location.startsWith("file:")
+        ? java.nio.file.Path.of(location).toAbsolutePath().normalize().toString() : location;
+    this.catalog = catalog;
+    this.name = "lake_" + digest(catalog.type() + "|" + catalog.uri() + "|" + this.location);
+  }
+
+  public String location() {
+    return location;
+  }
+
+  /** The Spark catalog name of this lake (tables are {@code <name>.<namespace>.<table>}). */
+  public String catalogName() {
+    return name;
+  }
+
+  /** The catalog, registered in the session on first use. */
+  private Catalog catalog(SparkSession spark) {
+    String prefix = "spark.sql.catalog." + name;
+    if (!spark.conf().contains(prefix)) {
+      spark.conf().set(prefix, SparkCatalog.class.getName());
+      spark.conf().set(prefix + ".type", catalog.type());
+      spark.conf().set(prefix + ".warehouse", location);
+      // tables change under other processes and other lake instances: always read the current pointer
+      spark.conf().set(prefix + ".cache-enabled", "false");
+      if (catalog.uri() != null) {
+        spark.conf().set(prefix + ".uri", catalog.uri());
+      }
+    }
+    return ((SparkCatalog) spark.sessionState().catalogManager().catalog(name)).icebergCatalog();
+  }
+
+  private String id(String namespace, String table) {
+    return name + "." + namespace + "." + table;
+  }
+
+  public boolean exists(SparkSession spark, String namespace, String table) {
+    return catalog(spark).tableExists(TableIdentifier.of(namespace, table));
+  }
+
+  private Table load(SparkSession spark, String namespace, String table) {
+    return catalog(spark).loadTable(TableIdentifier.of(namespace, table));
+  }
+
+  private Table create(SparkSession spark, String namespace, String table, Dataset<Row> df, Partitioning p) {
+    Catalog c = catalog(spark);
+    if (c instanceof SupportsNamespaces ns && !ns.namespaceExists(Namespace.of(namespace))) {
+      try {
+        ns.createNamespace(Namespace.of(namespace));
+      } catch (org.apache.iceberg.exceptions.AlreadyExistsException raced) {
+        // created by another writer in between
+      }
+    }
+    Schema schema = SparkSchemaUtil.convert(df.schema().asNullable());
+    return c.createTable(TableIdentifier.of(namespace, table), schema,
+        p == null ? PartitionSpec.unpartitioned() : p.spec(schema), Map.of("format-version", "2",
+            // keep the metadata directory from growing with every commit
+            "write.metadata.delete-after-commit.enabled", "true", "write.metadata.previous-versions-max", "50"));
+  }
+
+  /** Replaces the whole (unpartitioned) table with {@code df}: one commit. */
+  public Commit replaceTable(Dataset<Row> df, String namespace, String table) {
+    SparkSession spark = df.sparkSession();
+    if (!exists(spark, namespace, table)) {
+      create(spark, namespace, table, df, null);
+    }
+    overwrite(df.writeTo(id(namespace, table)), lit(true));
+    return commitOf(spark, namespace, table, List.of(), List.of());
+  }
+
+  /**
+   * Replaces partition {@code value} of {@code p.column()} with {@code df} (which carries that
+   * column), even when {@code df} is empty: one commit, the other partitions untouched.
+   * {@code properties} are added to the snapshot summary.
+   */
+  public Commit replacePartition(Dataset<Row> df, String namespace, String table, Partitioning p, String value,
+      Map<String, String> properties) {
+    SparkSession spark = df.sparkSession();
+    if (!exists(spark, namespace, table)) {
+      create(spark, namespace, table, df, p);
+    }
+    var w = df.writeTo(id(namespace, table));
+    for (Map.Entry<String, String> e : properties.entrySet()) {
+      w = w.option("snapshot-property." + e.getKey(), e.getValue());
+    }
+    overwrite(w, p.rowsOf(List.of(value)));
+    return commitOf(spark, namespace, table, List.of(value), List.of());
+  }
+
+  /**
+   * Makes the table exactly {@code df}, rewriting only the partitions whose content changed and
+   * removing those no longer present, in one commit; nothing is committed when nothing changed.
+   * {@code df} is computed once (kept for the fingerprints and the write).
+   */
+  public Commit replaceChangedPartitions(Dataset<Row> df, String namespace, String table, Partitioning p) {
+    SparkSession spark = df.sparkSession();
+    Dataset<Row> rows = df.persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Map<String, String> fresh = fingerprints(rows, p.column());
+      boolean existed = exists(spark, namespace, table);
+      Table t = existed ? load(spark, namespace, table) : create(spark, namespace, table, rows, p);
+      Map<String, String> before = existed ? publishedFingerprints(t) : Map.of();
+      List<String> changed = new ArrayList<>();
+      fresh.forEach((k, v) -> {
+        if (!v.equals(before.get(k))) {
+          changed.add(k);
+        }
+      });
+      List<String> removed = before.keySet().stream().filter(k -> !fresh.containsKey(k)).toList();
+      long total = fresh.values().stream().mapToLong(v -> Long.parseLong(v.substring(0, v.indexOf(':')))).sum();
+      if (changed.isEmpty() && removed.isEmpty() && (existed && t.currentSnapshot() != null)) {
+        Snapshot s = t.currentSnapshot();
+        return new Commit(namespace, table, s.snapshotId(), 0, 0, total, List.of(), List.of());
+      }
+      List<String> touched = new ArrayList<>(changed);
+      touched.addAll(removed);
+      String fp;
+      try {
+        fp = JSON.writeValueAsString(new TreeMap<>(fresh));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
+      Dataset<Row> changedRows = changed.isEmpty() ? rows.limit(0) : rows.where(col(p.column()).isin(changed.toArray()));
+      overwrite(changedRows.writeTo(id(namespace, table)).option("snapshot-property." + FINGERPRINTS, fp),
+          touched.isEmpty() ? lit(false) : p.rowsOf(touched));
+      return commitOf(spark, namespace, table, changed, removed);
+    } finally {
+      rows.unpersist();
+    }
+  }
+
+  /** Deletes the rows matching {@code condition} (whole files only) and adds the writer's rows: one commit. */
+  private static void overwrite(DataFrameWriterV2<Row> writer, Column condition) {
+    try {
+      writer.overwrite(condition);
+    } catch (NoSuchTableException e) {
+      throw new IllegalStateException("the lake table disappeared during the write: " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code rows:sum} of each partition value: row count and the exact sum of the rows' 64-bit hashes. */
+  private static Map<String, String> fingerprints(Dataset<Row> rows, String column) {
+    Column[] all = java.util.Arrays.stream(rows.columns()).map(org.apache.spark.sql.functions::col)
+        .toArray(Column[]::new);
+    Map<String, String> out = new TreeMap<>();
+    for (Row r : rows.groupBy(col(column).cast("string")).agg(count(lit(1)), sum(xxhash64(all).cast("decimal(20,0)")))
+        .collectAsList()) {
+      if (r.isNullAt(0)) {
+        throw new IllegalStateException("a row without a value for the partition column " + column);
+      }
+      out.put(r.getString(0), r.getLong(1) + ":" + (r.isNullAt(2) ? "0" : r.getDecimal(2).toPlainString()));
+    }
+    return out;
+  }
+
+  private static Map<String, String> publishedFingerprints(Table t) {
+    Snapshot s = t.currentSnapshot();
+    String fp = s == null ? null : s.summary().get(FINGERPRINTS);
+    if (fp == null) {
+      return Map.of();
+    }
+    try {
+      return JSON.readValue(fp, new TypeReference<TreeMap<String, String>>() {});
+    } catch (IOException e) {
+      throw new UncheckedIOException("unreadable " + FINGERPRINTS + " of " + t.name(), e);
+    }
+  }
+
+  private Commit commitOf(SparkSession spark, String namespace, String table, List<String> replaced,
+      List<String> removed) {
+    Table t = load(spark, namespace, table);
+    Snapshot s = t.currentSnapshot();
+    if (s == null) {
+      return new Commit(namespace, table, -1, 0, 0, 0, replaced, removed);
+    }
+    Map<String, String> m = s.summary();
+    return new Commit(namespace, table, s.snapshotId(), number(m, "added-records"), number(m, "deleted-records"),
+        number(m, "total-records"), replaced, removed);
+  }
+
+  private static long number(Map<String, String> summary, String key) {
+    String v = summary.get(key);
+    return v == null ? 0 : Long.parseLong(v);
+  }
+
+  /** The table as of its current snapshot (pinned: later commits do not change this dataset); null when absent. */
+  public Dataset<Row> read(SparkSession spark, String namespace, String table) {
+    if (!exists(spark, namespace, table)) {
+      return null;
+    }
+    Snapshot s = load(spark, namespace, table).currentSnapshot();
+    return s == null ? spark.table(id(namespace, table)) : read(spark, namespace, table, s.snapshotId());
+  }
+
+  /** The table as it was at snapshot {@code snapshotId} (time travel). */
+  public Dataset<Row> read(SparkSession spark, String namespace, String table, long snapshotId) {
+    return spark.read().option("versionAsOf", String.valueOf(snapshotId)).table(id(namespace, table));
+  }
+
+  /** The id of the current snapshot, empty when the table is absent or has no snapshot. */
+  public Optional<Long> currentSnapshot(SparkSession spark, String namespace, String table) {
+    if (!exists(spark, namespace, table)) {
+      return Optional.empty();
+    }
+    Snapshot s = load(spark, namespace, table).currentSnapshot();
+    return s == null ? Optional.empty() : Optional.of(s.snapshotId());
+  }
+
+  /** The summary of the current snapshot (empty map when none). */
+  public Map<String, String> summary(SparkSession spark, String namespace, String table) {
+    if (!exists(spark, namespace, table)) {
+      return Map.of();
+    }
+    Snapshot s = load(spark, namespace, table).currentSnapshot();
+    return s == null ? Map.of() : s.summary();
+  }
+
+  /**
+   * The newest snapshot in the current snapshot's history whose summary matches, e.g. the raw
+   * commit of an extract date; empty when none does.
+   */
+  public Optional<Map<String, String>> latestSummary(SparkSession spark, String namespace, String table,
+      Predicate<Map<String, String>> matches) {
+    if (!exists(spark, namespace, table)) {
+      return Optional.empty();
+    }
+    Table t = load(spark, namespace, table);
+    for (Snapshot s = t.currentSnapshot(); s != null;
+        s = s.parentId() == null ? null : t.snapshot(s.parentId())) {
+      if (matches.test(s.summary())) {
+        return Optional.of(s.summary());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The data files of the current snapshot, from Iceberg's scan planning (no Spark job): what a
+   * reader outside Spark (DuckDB's {@code read_parquet([...])}, the PostgreSQL load) reads. Every
+   * column is in the files, the partition columns included. Empty when the table has no row.
+   */
+  public List<String> dataFiles(SparkSession spark, String namespace, String table) {
+    Table t = load(spark, namespace, table);
+    List<String> files = new ArrayList<>();
+    if (t.currentSnapshot() == null) {
+      return files;
+    }
+    try (CloseableIterable<FileScanTask> tasks = t.newScan().planFiles()) {
+      for (FileScanTask task : tasks) {
+        if (!task.deletes().isEmpty()) {
+          throw new IllegalStateException(t.name() + " has delete files; the lake writes copy-on-write only");
+        }
+        files.add(task.file().location());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("planning the scan of " + t.name(), e);
+    }
+    files.sort(null);
+    return files;
+  }
+
+  /**
+   * The partitions holding rows in the current snapshot, sorted: the identity value, or the month
+   * ({@code YYYY-MM}) of a {@code months(...)} partition. From the manifests, no Spark job.
+   */
+  public List<String> partitions(SparkSession spark, String namespace, String table) {
+    TreeSet<String> out = new TreeSet<>();
+    if (!exists(spark, namespace, table)) {
+      return new ArrayList<>();
+    }
+    Table t = load(spark, namespace, table);
+    if (t.currentSnapshot() == null || t.spec().isUnpartitioned()) {
+      return new ArrayList<>();
+    }
+    boolean months = t.spec().fields().get(0).transform().toString().equals("month");
+    try (CloseableIterable<FileScanTask> tasks = t.newScan().planFiles()) {
+      for (FileScanTask task : tasks) {
+        Object v = task.file().partition().get(0, Object.class);
+        out.add(months ? YearMonth.of(1970, 1).plusMonths(((Number) v).longValue()).toString() : String.valueOf(v));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("planning the scan of " + t.name(), e);
+    }
+    return new ArrayList<>(out);
+  }
+
+  /**
+   * Expires the snapshots of every table older than {@code olderThan} (the current one always
+   * kept), then deletes the table's data files that no kept snapshot reads and that were written
+   * before {@code olderThan} (a file written by a killed run, or replaced by a kept snapshot);
+   * returns the number of data files deleted.
+   *
+   * <p>Iceberg's core expiry keeps a file replaced by the kept snapshot until that snapshot
+   * expires too, and its orphan-file action costs several Spark jobs per table; this sweep reads
+   * the manifests and lists the table's {@code data/} directory, no Spark job.
+   */
+  public int expireSnapshots(SparkSession spark, Instant olderThan) {
+    Catalog c = catalog(spark);
+    int deleted = 0;
+    for (TableIdentifier id : tables(c)) {
+      Table t = c.loadTable(id);
+      if (t.currentSnapshot() == null) {
+        continue;
+      }
+      int[] expired = {0};
+      t.expireSnapshots().expireOlderThan(olderThan.toEpochMilli()).retainLast(1).deleteWith(path -> {
+        t.io().deleteFile(path);
+        if (path.endsWith(".parquet")) {
+          expired[0]++;
+        }
+      }).commit();
+      deleted += expired[0];
+      t.refresh();
+      deleted += deleteUnreadFiles(spark, t, olderThan);
+    }
+    return deleted;
+  }
+
+  private static int deleteUnreadFiles(SparkSession spark, Table t, Instant olderThan) {
+    java.util.Set<String> read = new java.util.HashSet<>();
+    for (Snapshot s : t.snapshots()) {
+      try (CloseableIterable<FileScanTask> tasks = t.newScan().useSnapshot(s.snapshotId()).planFiles()) {
+        tasks.forEach(task -> read.add(new org.apache.hadoop.fs.Path(task.file().location()).toUri().getPath()));
+      } catch (IOException e) {
+        throw new UncheckedIOException("planning the scan of " + t.name(), e);
+      }
+    }
+    org.apache.hadoop.fs.Path data = new org.apache.hadoop.fs.Path(t.location(), "data");
+    int n = 0;
+    try {
+      org.apache.hadoop.fs.FileSystem fs = data.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(data)) {
+        return 0;
+      }
+      var it = fs.listFiles(data, true);
+      while (it.hasNext()) {
+        var f = it.next();
+        String path = f.getPath().toUri().getPath();
+        if (path.endsWith(".parquet") && !read.contains(path) && f.getModificationTime() < olderThan.toEpochMilli()) {
+          fs.delete(f.getPath(), false);
+          n++;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("removing unread files of " + t.name(), e);
+    }
+    return n;
+  }
+
+  /** Drops every table of the lake, their files included. */
+  public void dropAll(SparkSession spark) {
+    Catalog c = catalog(spark);
+    for (TableIdentifier id : tables(c)) {
+      c.dropTable(id, true);
+    }
+  }
+
+  private static List<TableIdentifier> tables(Catalog c) {
+    List<TableIdentifier> out = new ArrayList<>();
+    if (c instanceof SupportsNamespaces ns) {
+      for (Namespace n : ns.listNamespaces()) {
+        out.addAll(c.listTables(n));
+      }
+    }
+    return out;
+  }
+
+  /** The snapshot ids committed, by {@code namespace.table}, as recorded in the run ledger. */
+  public static Map<String, Long> snapshotIds(List<Commit> commits) {
+    Map<String, Long> m = new LinkedHashMap<>();
+    for (Commit c : commits) {
+      m.put(c.namespace() + "." + c.table(), c.snapshotId());
+    }
+    return m;
+  }
+
+  private static String digest(String s) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d, 0, 6);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,219 @@
+package com.nurselink.warehouse.lake;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.nurselink.warehouse.SparkTestBase;
+import com.nurselink.warehouse.config.ConfigException;
+import com.nurselink.warehouse.lake.IcebergLake.CatalogSpec;
+import com.nurselink.warehouse.lake.IcebergLake.Commit;
+import com.nurselink.warehouse.lake.IcebergLake.Partitioning;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Iceberg lake on real Spark, real Iceberg tables and real DuckDB, with small inline tables. */
+class IcebergLakeTest extends SparkTestBase {
+  private static final StructType FACTS = new StructType()
+      .add("mission_id", DataTypes.LongType).add("hourly_rate", DataTypes.DoubleType)
+      .add("service_month", DataTypes.StringType);
+  private static final StructType CONTRACTS = new StructType()
+      .add("contract_id", DataTypes.LongType).add("start_date", DataTypes.DateType)
+      .add("start_month", DataTypes.StringType);
+  private static final StructType RAW = new StructType()
+      .add("id", DataTypes.StringType).add("extract_date", DataTypes.StringType);
+
+  @TempDir Path dir;
+
+  private static Dataset<Row> df(StructType schema, Row... rows) {
+    return spark().createDataFrame(List.of(rows), schema);
+  }
+
+  private static List<String> rows(Dataset<Row> d) {
+    return d.collectAsList().stream().map(Row::toString).sorted().toList();
+  }
+
+  @Test
+  void onlyChangedPartitionsAreRewrittenAndRemovedOnesGoInTheSameCommit() throws Exception {
+    IcebergLake lake = new IcebergLake(dir.resolve("lake").toString(), CatalogSpec.hadoop());
+    Partitioning byMonth = Partitioning.identity("service_month");
+    Commit first = lake.replaceChangedPartitions(df(FACTS, row(1L, 30.0, "2026-01"), row(2L, 31.0, "2026-01"),
+        row(3L, 40.0, "2026-02"), row(4L, 50.0, "2026-03"), row(5L, 51.0, "2026-03")), "warehouse", "fact_x", byMonth);
+    assertEquals(List.of("2026-01", "2026-02", "2026-03"), first.replaced());
+    assertEquals(5, first.addedRows());
+    assertEquals(5, first.totalRows());
+
+    // a person finds the table where they expect it, as Iceberg files, no links
+    Path table = dir.resolve("lake/warehouse/fact_x");
+    assertTrue(Files.isDirectory(table.resolve("data/service_month=2026-02")), "data/ of the table");
+    try (Stream<Path> s = Files.list(table.resolve("metadata"))) {
+      assertTrue(s.anyMatch(p -> p.getFileName().toString().endsWith(".metadata.json")), "metadata/*.metadata.json");
+    }
+    try (Stream<Path> s = Files.walk(dir.resolve("lake"))) {
+      assertEquals(List.of(), s.filter(Files::isSymbolicLink).toList());
+    }
+    List<String> januaryFiles = lake.dataFiles(spark(), "warehouse", "fact_x").stream()
+        .filter(f -> f.contains("service_month=2026-01")).toList();
+    assertEquals(1, januaryFiles.size(), januaryFiles.toString());
+
+    // February's rate changes, March is gone: one commit replaces February and removes March
+    Commit second = lake.replaceChangedPartitions(df(FACTS, row(1L, 30.0, "2026-01"), row(2L, 31.0, "2026-01"),
+        row(3L, 44.5, "2026-02")), "warehouse", "fact_x", byMonth);
+    assertEquals(List.of("2026-02"), second.replaced());
+    assertEquals(List.of("2026-03"), second.removed());
+    assertEquals(1, second.addedRows());
+    assertEquals(3, second.deletedRows());
+    assertEquals(3, second.totalRows());
+    assertEquals("2", lake.summary(spark(), "warehouse", "fact_x").get("changed-partition-count"));
+    assertTrue(lake.dataFiles(spark(), "warehouse", "fact_x").containsAll(januaryFiles), "January untouched");
+    assertEquals(List.of("[1,30.0,2026-01]", "[2,31.0,2026-01]", "[3,44.5,2026-02]"),
+        rows(lake.read(spark(), "warehouse", "fact_x")));
+    assertEquals(List.of("2026-01", "2026-02"), lake.partitions(spark(), "warehouse", "fact_x"));
+
+    // the same content again commits nothing
+    Commit third = lake.replaceChangedPartitions(df(FACTS, row(2L, 31.0, "2026-01"), row(1L, 30.0, "2026-01"),
+        row(3L, 44.5, "2026-02")), "warehouse", "fact_x", byMonth);
+    assertEquals(second.snapshotId(), third.snapshotId());
+    assertEquals(List.of(), third.replaced());
+
+    // time travel: the first snapshot as it was
+    assertEquals(5, lake.read(spark(), "warehouse", "fact_x", first.snapshotId()).count());
+  }
+
+  @Test
+  void monthsOfADateColumnPartitionTheTableAndNameItsPartitions() {
+    IcebergLake lake = new IcebergLake(dir.resolve("lake").toString(), CatalogSpec.hadoop());
+    Partitioning p = Partitioning.monthsOf("start_date", "start_month");
+    Commit c = lake.replaceChangedPartitions(df(CONTRACTS, row(1L, LocalDate.of(2026, 3, 31), "2026-03"),
+        row(2L, LocalDate.of(2026, 4, 1), "2026-04"), row(3L, LocalDate.of(2026, 4, 30), "2026-04")),
+        "warehouse", "fact_c", p);
+    assertEquals(List.of("2026-03", "2026-04"), c.replaced());
+    assertEquals(List.of("2026-03", "2026-04"), lake.partitions(spark(), "warehouse", "fact_c"));
+    assertTrue(Files.isDirectory(dir.resolve("lake/warehouse/fact_c/data/start_date_month=2026-04")));
+    Commit again = lake.replaceChangedPartitions(df(CONTRACTS, row(1L, LocalDate.of(2026, 3, 31), "2026-03"),
+        row(3L, LocalDate.of(2026, 4, 30), "2026-04")), "warehouse", "fact_c", p);
+    assertEquals(List.of("2026-04"), again.replaced());
+    assertEquals("1", lake.summary(spark(), "warehouse", "fact_c").get("changed-partition-count"));
+    assertEquals(List.of("[1,2026-03-31,2026-03]", "[3,2026-04-30,2026-04]"),
+        rows(lake.read(spark(), "warehouse", "fact_c")));
+  }
+
+  @Test
+  void onePartitionIsReplacedEvenByNoRowAndItsCommitCarriesProperties() {
+    IcebergLake lake = new IcebergLake(dir.resolve("lake").toString(), CatalogSpec.hadoop());
+    Partitioning p = Partitioning.identity("extract_date");
+    lake.replacePartition(df(RAW, row("1", "2026-03-30"), row("2", "2026-03-30")), "raw", "users", p, "2026-03-30",
+        Map.of("nurselink.extract-date", "2026-03-30", "nurselink.extract-mode", "full"));
+    Commit b = lake.replacePartition(df(RAW, row("3", "2026-03-31")), "raw", "users", p, "2026-03-31",
+        Map.of("nurselink.extract-date", "2026-03-31", "nurselink.extract-mode", "incremental"));
+    assertEquals(1, b.addedRows());
+    assertEquals(List.of("2026-03-30", "2026-03-31"), lake.partitions(spark(), "raw", "users"));
+    Commit empty = lake.replacePartition(df(RAW), "raw", "users", p, "2026-03-31", Map.of());
+    assertEquals(1, empty.deletedRows());
+    assertEquals(List.of("[1,2026-03-30]", "[2,2026-03-30]"), rows(lake.read(spark(), "raw", "users")));
+    assertEquals("incremental", lake.latestSummary(spark(), "raw", "users",
+        m -> "2026-03-31".equals(m.get("nurselink.extract-date"))).orElseThrow().get("nurselink.extract-mode"));
+    assertEquals("full", lake.latestSummary(spark(), "raw", "users",
+        m -> "2026-03-30".equals(m.get("nurselink.extract-date"))).orElseThrow().get("nurselink.extract-mode"));
+    assertFalse(lake.latestSummary(spark(), "raw", "users", m -> "2026-01-01".equals(m.get("nurselink.extract-date")))
+        .isPresent());
+  }
+
+  @Test
+  void aTableWithoutRowsKeepsItsColumns() {
+    IcebergLake lake = new IcebergLake(dir.resolve("lake").toString(), CatalogSpec.hadoop());
+    lake.replaceChangedPartitions(df(FACTS), "warehouse", "fact_empty", Partitioning.identity("service_month"));
+    Dataset<Row> read = lake.read(spark(), "warehouse", "fact_empty");
+    assertEquals(List.of("mission_id", "hourly_rate", "service_month"), List.of(read.columns()));
+    assertEquals(0, read.count());
+    assertEquals(List.of(), lake.dataFiles(spark(), "warehouse", "fact_empty"));
+    assertEquals(null, lake.read(spark(), "warehouse", "never_written"));
+  }
+
+  @Test
+  void duckDbReadingThePlannedDataFilesGetsExactlySparksRows() throws Exception {
+    IcebergLake lake = new IcebergLake(dir.resolve("lake").toString(), CatalogSpec.hadoop());
+    Partitioning p = Partitioning.monthsOf("start_date", "start_month");
+    List<Row> in = new ArrayList<>();
+    for (long i = 1; i <= 40; i++) {
+      LocalDate d = LocalDate.of(2026, 1, 1).plusDays(i * 3);
+      in.add(row(i, d, d.toString().substring(0, 7)));
+    }
+    lake.replaceChangedPartitions(spark().createDataFrame(in, CONTRACTS), "warehouse", "fact_c", p);
+    lake.replaceChangedPartitions(spark().createDataFrame(in.subList(0, 30), CONTRACTS), "warehouse", "fact_c", p);
+    List<String> files = lake.dataFiles(spark(), "warehouse", "fact_c");
+    String list = files.stream().map(f -> "'" + f.replace("'", "''") + "'").collect(Collectors.joining(", "));
+    List<String> duck = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT contract_id, start_date, start_month FROM read_parquet([" + list
+            + "], hive_partitioning = false)")) {
+      while (rs.next()) {
+        duck.add("[" + rs.getLong(1) + "," + rs.getString(2) + "," + rs.getString(3) + "]");
+      }
+    }
+    duck.sort(null);
+    assertEquals(30, duck.size());
+    assertEquals(rows(lake.read(spark(), "warehouse", "fact_c")), duck);
+  }
+
+  @Test
+  void expiredSnapshotsAndTheFilesOnlyTheyReferencedAreGone() throws Exception {
+    IcebergLake lake = new IcebergLake(dir.resolve("lake").toString(), CatalogSpec.hadoop());
+    Partitioning p = Partitioning.identity("service_month");
+    Commit first = lake.replaceChangedPartitions(df(FACTS, row(1L, 30.0, "2026-01"), row(2L, 40.0, "2026-02")),
+        "warehouse", "fact_x", p);
+    lake.replaceChangedPartitions(df(FACTS, row(1L, 31.0, "2026-01"), row(2L, 40.0, "2026-02")), "warehouse", "fact_x", p);
+    lake.replaceChangedPartitions(df(FACTS, row(1L, 32.0, "2026-01"), row(2L, 40.0, "2026-02")), "warehouse", "fact_x", p);
+    // three versions of January's file, one of February's: two Januaries no kept snapshot reads
+    assertEquals(2, lake.expireSnapshots(spark(), Instant.now().plusSeconds(3600)));
+    assertThrows(Exception.class, () -> lake.read(spark(), "warehouse", "fact_x", first.snapshotId()).count());
+    try (Stream<Path> s = Files.walk(dir.resolve("lake/warehouse/fact_x/data"))) {
+      List<String> onDisk = s.filter(f -> f.toString().endsWith(".parquet")).map(Path::toString).sorted().toList();
+      assertEquals(lake.dataFiles(spark(), "warehouse", "fact_x").stream().map(f -> f.replaceFirst("^file:", ""))
+          .sorted().toList(), onDisk);
+    }
+    assertEquals(List.of("[1,32.0,2026-01]", "[2,40.0,2026-02]"), rows(lake.read(spark(), "warehouse", "fact_x")));
+  }
+
+  @Test
+  void theHadoopCatalogIsRefusedOnAnObjectStoreAndTheJdbcCatalogWorksOnASqliteFile() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> new IcebergLake("s3a://bucket/lake", CatalogSpec.hadoop()));
+    assertEquals("lake.catalog=hadoop cannot commit atomically on s3a:// (object stores have no atomic rename): "
+        + "set lake.catalog to jdbc or rest", e.getMessage());
+    assertEquals("lake.catalog=jdbc needs lake.catalog-url (NURSELINK_LAKE_CATALOG_URL)",
+        assertThrows(ConfigException.class, () -> new IcebergLake("lake", new CatalogSpec("jdbc", null))).getMessage());
+
+    IcebergLake lake = new IcebergLake(dir.resolve("lake").toString(),
+        new CatalogSpec("jdbc", "jdbc:sqlite:" + dir.resolve("catalog.db")));
+    Commit c = lake.replaceTable(df(FACTS, row(1L, 30.0, "2026-01")), "clean", "missions");
+    Commit d = lake.replaceTable(df(FACTS, row(2L, 40.0, "2026-02"), row(3L, 41.0, "2026-02")), "clean", "missions");
+    assertNotEquals(c.snapshotId(), d.snapshotId());
+    assertEquals(2, d.totalRows());
+    assertEquals(List.of("[2,40.0,2026-02]", "[3,41.0,2026-02]"), rows(lake.read(spark(), "clean", "missions")));
+    assertTrue(Files.isDirectory(dir.resolve("lake/clean/missions/metadata")));
+    // a second lake object on the same catalog sees the same table
+    IcebergLake again = new IcebergLake(dir.resolve("lake").toString(),
+        new CatalogSpec("jdbc", "jdbc:sqlite:" + dir.resolve("catalog.db")));
+    assertEquals(d.snapshotId(), again.currentSnapshot(spark(), "clean", "missions").orElseThrow());
+  }
+}
