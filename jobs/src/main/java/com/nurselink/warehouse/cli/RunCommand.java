@@ -13,6 +13,7 @@ import com.nurselink.warehouse.source.Sources;
 import com.nurselink.warehouse.util.Progress;
 import com.nurselink.warehouse.util.Pseudonyms;
 import com.nurselink.warehouse.util.Secrets;
+import com.nurselink.warehouse.util.SparkJobs;
 import com.nurselink.warehouse.util.Sparks;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -103,7 +104,13 @@ public final class RunCommand implements Callable<Integer> {
     RunContext ctx = new RunContext(spark, s, lake, runId, date, s.zone(), sources, pseudonyms, progress, fullRefresh);
     // without a webhook, alerts are still printed and recorded in the ledger
     Alerts alerts = Alerts.fromSettings(s, line -> progress.info("run", "warning: " + line));
-    List<Pipeline.Outcome> outcomes = Pipeline.run(ctx, plan, ledger, alerts, Alerts.Rules.from(s));
+    List<Pipeline.Outcome> outcomes;
+    SparkJobs sparkJobs = SparkJobs.count(spark);
+    try {
+      outcomes = Pipeline.run(ctx, plan, ledger, alerts, Alerts.Rules.from(s));
+    } finally {
+      sparkJobs.close();
+    }
     System.out.println();
     System.out.printf(Locale.ROOT, "%-9s %-8s %14s %14s %12s %9s%n", "job", "status", "rows in", "rows out",
         "quarantined", "seconds");
@@ -117,6 +124,7 @@ public final class RunCommand implements Callable<Integer> {
       }
     }
     System.out.printf(Locale.ROOT, "total %.1f s%n", progress.elapsedSeconds());
+    System.out.printf(Locale.ROOT, "spark jobs: %d (tasks: %d)%n", sparkJobs.jobs(), sparkJobs.tasks());
     Pipeline.Outcome last = outcomes.get(outcomes.size() - 1);
     if (!last.status().equals("success")) {
       System.err.println("nurselink: error: job " + last.job() + " failed: " + last.error());
