@@ -73,6 +73,7 @@ public final class ServePublisher {
 
   public Stats publish(Publication p) {
     long t0 = System.nanoTime();
+    refuseReplica();
     int[] tx = {0};
     // 1. the popular missions, and the cities no longer listed, in one transaction
     Set<String> staleCities = scan(ServeKeys.POPULAR_CITY_PREFIX + "*");
@@ -162,6 +163,26 @@ public final class ServePublisher {
     }
     tx[0]++;
     hook.accept("committed:" + tx[0]);
+  }
+
+  /**
+   * Fails before any write on a replica (read-only: inside a transaction its READONLY refusal would
+   * only show as EXECABORT). A user not allowed to run ROLE is left to the writes themselves.
+   */
+  private void refuseReplica() {
+    List<Object> role;
+    try {
+      role = jedis.role();
+    } catch (redis.clients.jedis.exceptions.JedisDataException notAllowed) {
+      return;
+    }
+    Object first = role == null || role.isEmpty() ? null : role.get(0);
+    String name = first instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8)
+        : String.valueOf(first);
+    if (!name.equals("master")) {
+      throw new redis.clients.jedis.exceptions.JedisDataException("READONLY the server is a read-only replica (role "
+          + name + "): point redis.url at the primary");
+    }
   }
 
   /** Every key matching a glob pattern (SCAN: never blocks the server). */
