@@ -109,6 +109,10 @@ public final class ServeCommand implements Runnable {
   static void printPopular(PrintStream out, String key, String json, long ttl, int limit) throws Exception {
     JsonNode array = new ObjectMapper().readTree(json);
     out.printf(Locale.ROOT, "%s: %d missions (expires in %d s)%n", key, array.size(), ttl);
+    if (array.isEmpty()) {
+      out.println("  (none: no open mission starts after the run's date)");
+      return;
+    }
     out.printf(Locale.ROOT, "%4s %10s %12s %-20s %8s %-16s %-12s %s%n", "rank", "mission_id", "applications",
         "start_at (UTC)", "rate", "city", "specialty", "title");
     int rank = 0;
