@@ -92,5 +92,6 @@ with DAG(
     kpis = job_task("kpis")
     features = job_task("features")
     load = job_task("load")
+    serve = job_task("serve")
 
-    extract >> stage >> model >> [kpis, features] >> load
+    extract >> stage >> model >> [kpis, features] >> load >> serve

@@ -65,6 +65,16 @@ public final class DemoCommand implements Callable<Integer> {
         + " avg(fill_rate) AS fill_rate FROM kpi_mission_monthly GROUP BY 1 ORDER BY 1\"");
     System.out.println("  bin/nurselink sql \"SELECT reason, count(*) FROM quarantine_missions GROUP BY 1\"");
     System.out.println("  bin/nurselink runs --last 6");
+    String redis = s.get(ConfigKey.REDIS_URL);
+    System.out.println();
+    if (redis == null || redis.isBlank()) {
+      System.out.println("Serving: not published (set NURSELINK_REDIS_URL=redis://127.0.0.1:6379/0 to publish to Redis)");
+    } else {
+      System.out.println("Served from Redis (" + com.nurselink.warehouse.serve.RedisConnections.masked(redis) + "):");
+      ServeCommand.printPublished(System.out, redis, 10);
+      System.out.println();
+      System.out.println("  bin/nurselink serve show popular --city Lyon;  redis-cli HGETALL features:nurse:<id>");
+    }
     return 0;
   }
 }

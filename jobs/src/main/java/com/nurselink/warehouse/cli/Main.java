@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
         SqlCommand.class,
         JobsCommand.class,
         RunsCommand.class,
+        ServeCommand.class,
         MigrateCommand.class,
         AirflowCommand.class,
         CommandLine.HelpCommand.class

@@ -126,7 +126,7 @@ public final class RunCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "total %.1f s%n", progress.elapsedSeconds());
     System.out.printf(Locale.ROOT, "spark jobs: %d (tasks: %d)%n", sparkJobs.jobs(), sparkJobs.tasks());
     Pipeline.Outcome last = outcomes.get(outcomes.size() - 1);
-    if (!last.status().equals("success")) {
+    if (last.status().equals("failed")) {
       System.err.println("nurselink: error: job " + last.job() + " failed: " + last.error());
       return Main.EXIT_FAILED;
     }

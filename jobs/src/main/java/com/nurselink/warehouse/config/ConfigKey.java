@@ -76,6 +76,11 @@ public final class ConfigKey {
       "Alert when the share of quarantined rows of a table is above this.");
   public static final ConfigKey ALERTS_KPI_CHANGE = doubleKey("alerts.kpi-change", "0.5", 0, Double.POSITIVE_INFINITY,
       "Alert when a headline KPI moves by more than this fraction versus the previous run.");
+  public static final ConfigKey REDIS_URL = secret("redis.url", Type.STRING, null,
+      "Redis the serve job publishes to, redis://[[user]:password@]host:port/db or rediss://... "
+          + "(NURSELINK_REDIS_URL); unset: the serve job is skipped.");
+  public static final ConfigKey SERVE_POPULAR_TTL_SECONDS = intKey("serve.popular-ttl-seconds", "93600", 1, UNBOUNDED,
+      "Time to live of the missions:popular keys in Redis (default 26 h: one nightly run and a margin).");
   public static final ConfigKey AIRFLOW_URL = def("airflow.url", Type.STRING, "http://127.0.0.1:8080",
       "Base URL of the Airflow webserver / API server.");
   public static final ConfigKey AIRFLOW_USER = def("airflow.user", Type.STRING, "admin", "Airflow user name.");

@@ -29,6 +29,7 @@ public final class JobGraph {
     add("kpis", List.of("model"), "Aggregate kpi_mission_daily/monthly, kpi_contract_monthly, kpi_headline.");
     add("features", List.of("model"), "Build the point-in-time ML feature sets as of the logical date.");
     add("load", List.of("kpis", "features"), "Load every gold table into the warehouse (DuckDB or PostgreSQL).");
+    add("serve", List.of("load"), "Publish the popular missions and the nurse features of the date to Redis.");
   }
 
   private JobGraph() {}

@@ -35,6 +35,7 @@ public final class Pipeline {
     JOBS.put("kpis", KpisJob::new);
     JOBS.put("features", FeaturesJob::new);
     JOBS.put("load", LoadJob::new);
+    JOBS.put("serve", ServeJob::new);
   }
 
   /** One job's outcome in a run. */
@@ -90,6 +91,14 @@ public final class Pipeline {
       try {
         JobResult r = job.run(ctx);
         double secs = (System.nanoTime() - t0) / 1e9;
+        if (r.skipped() != null) {
+          if (ledger != null) {
+            ledger.finished(ctx.runId(), id, Instant.now(), "skipped", 0, 0, 0, null, r.skipped());
+          }
+          outcomes.add(new Outcome(id, "skipped", r, secs, null));
+          ctx.progress().info(id, "skipped: " + r.skipped());
+          continue;
+        }
         if (ledger != null) {
           ledger.finished(ctx.runId(), id, Instant.now(), "success", r.rowsIn(), r.rowsOut(), r.rowsQuarantined(),
               json(r.watermarks()), null);
@@ -127,7 +136,7 @@ public final class Pipeline {
     }
     if (jobs.contains("extract")) {
       boolean succeeded = outcomes.size() == jobs.size()
-          && outcomes.stream().allMatch(o -> o.status().equals("success"));
+          && outcomes.stream().noneMatch(o -> o.status().equals("failed"));
       SqliteSnapshots.settle(Path.of(ctx.settings().get(ConfigKey.SNAPSHOT_DIR)), ctx.runId(), succeeded);
     }
     return outcomes;

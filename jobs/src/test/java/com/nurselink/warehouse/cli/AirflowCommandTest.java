@@ -101,8 +101,8 @@ class AirflowCommandTest {
     assertTrue(out.contains("  load: running -> success\n"), out);
     assertTrue(out.endsWith("run nurselink__2026-11-20: running -> success\n"), out);
     assertEquals("", err);
-    assertEquals(7, fake.count("get_dag_run"), "6 tasks running one after the other, then success");
-    assertEquals(Duration.ofMillis(60), slept, "6 waits of the poll interval between the 7 polls");
+    assertEquals(8, fake.count("get_dag_run"), "7 tasks running one after the other, then success");
+    assertEquals(Duration.ofMillis(70), slept, "7 waits of the poll interval between the 8 polls");
   }
 
   @Test
@@ -156,9 +156,10 @@ class AirflowCommandTest {
     assertEquals("nurselink__2026-11-20  failed  logical date 2026-11-20T02:00:00+01:00\n", out);
     assertEquals(0, airflow(FakeAirflow.Api.V2, "tasks", "nurselink__2026-11-20"));
     List<String> lines = out.lines().toList();
-    assertEquals(7, lines.size(), out);
+    assertEquals(8, lines.size(), out);
     assertTrue(lines.get(1).matches("extract\\s+failed\\s+1"), lines.get(1));
     assertTrue(lines.get(6).matches("load\\s+upstream_failed\\s+1"), lines.get(6));
+    assertTrue(lines.get(7).matches("serve\\s+upstream_failed\\s+1"), lines.get(7));
     assertEquals(0, airflow(FakeAirflow.Api.V2, "clear", "nurselink__2026-11-20", "--failed-only"));
     assertEquals("cleared run nurselink__2026-11-20 (failed tasks only)\n", out);
   }

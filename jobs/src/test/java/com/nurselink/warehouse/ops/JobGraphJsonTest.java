@@ -21,7 +21,9 @@ class JobGraphJsonTest {
         + "\"upstream\":[\"model\"],\"description\":\"Aggregate kpi_mission_daily/monthly, kpi_contract_monthly,"
         + " kpi_headline.\"},{\"id\":\"features\",\"upstream\":[\"model\"],\"description\":\"Build the point-in-time ML"
         + " feature sets as of the logical date.\"},{\"id\":\"load\",\"upstream\":[\"kpis\",\"features\"],\"description\":"
-        + "\"Load every gold table into the warehouse (DuckDB or PostgreSQL).\"}]}", JobGraph.toJson());
+        + "\"Load every gold table into the warehouse (DuckDB or PostgreSQL).\"},{\"id\":\"serve\",\"upstream\":"
+        + "[\"load\"],\"description\":\"Publish the popular missions and the nurse features of the date to Redis.\"}]}",
+        JobGraph.toJson());
   }
 
   @Test

@@ -132,7 +132,8 @@ class AirflowClientTest {
     assertEquals(JobGraph.ids(), tis.stream().map(TaskInstance::taskId).toList());
     assertEquals("running", tis.get(0).state());
     assertEquals(null, tis.get(5).state());
-    assertEquals(3, fake.count("get_task_instances"), "6 entries, pages of 2");
+    int entries = JobGraph.ids().size();
+    assertEquals((entries + 1) / 2, fake.count("get_task_instances"), entries + " entries, pages of 2");
     assertTrue(fake.log().contains("GET " + c.api().prefix()
         + "/dags/nurselink_nightly/dagRuns/nurselink__2026-11-20/taskInstances?limit=2&offset=4"));
   }

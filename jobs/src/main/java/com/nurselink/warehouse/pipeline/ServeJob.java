@@ -1,0 +1,142 @@
+package com.nurselink.warehouse.pipeline;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.nurselink.warehouse.config.ConfigKey;
+import com.nurselink.warehouse.model.ModelRegistry;
+import com.nurselink.warehouse.model.SqlModel;
+import com.nurselink.warehouse.model.SqlParams;
+import com.nurselink.warehouse.serve.RedisConnections;
+import com.nurselink.warehouse.serve.ServePublisher;
+import com.nurselink.warehouse.serve.ServeValues;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructField;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * serve: publishes to Redis (redis.url) what the apps read on every request: the most popular open
+ * missions as of D ({@code missions:popular}, {@code missions:popular:<city>}, JSON with a TTL;
+ * sql/serve/*.sql) and the nurse features of D ({@code features:nurse:<id>} hashes, then
+ * {@code features:nurse:_meta}), each key replaced atomically ({@link ServePublisher}). Reads the
+ * lake only: the warehouse load is already committed, and {@code run --jobs serve} publishes a date
+ * again. Without redis.url the job is skipped.
+ */
+public final class ServeJob implements PipelineJob {
+  /** The models of sql/serve/, in dependency order. */
+  static final List<String> MODELS =
+      List.of("serve/int_mission_popularity", "serve/missions_popular", "serve/missions_popular_city");
+  /** The nurse key's column of features_nurse (the source users.id); not repeated in the hash. */
+  static final String NURSE_ID = "nurse_id";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static volatile Consumer<String> testHook;
+
+  @Override
+  public String id() {
+    return "serve";
+  }
+
+  /** Installs a hook on the publications of this JVM (see {@link ServePublisher#hook}); null: none. */
+  static void hookForTests(Consumer<String> hook) {
+    testHook = hook;
+  }
+
+  @Override
+  public JobResult run(RunContext ctx) {
+    String url = ctx.settings().get(ConfigKey.REDIS_URL);
+    if (url == null || url.isBlank()) {
+      return JobResult.skipped("redis.url is not set (NURSELINK_REDIS_URL): nothing published to Redis");
+    }
+    ServePublisher.Publication publication = build(ctx);
+    long in = ctx.spark().table("clean_missions").count();
+    ServePublisher.Stats stats;
+    try (Jedis jedis = RedisConnections.open(url)) {
+      ServePublisher publisher = new ServePublisher(jedis, ctx.settings().getInt(ConfigKey.SERVE_POPULAR_TTL_SECONDS),
+          ServePublisher.DEFAULT_BATCH);
+      Consumer<String> hook = testHook;
+      if (hook != null) {
+        publisher.hook(hook);
+      }
+      stats = publisher.publish(publication);
+    } catch (JedisException e) {
+      throw RedisConnections.failure(url, e);
+    }
+    ctx.progress().info("serve", String.format(java.util.Locale.ROOT,
+        "published to %s: missions:popular and %d cities, %,d nurse hashes (%,d removed) in %.1f s",
+        RedisConnections.masked(url), stats.cities(), stats.nurses(), stats.nursesRemoved(), stats.seconds()));
+    return JobResult.of(in, 1 + stats.cities() + stats.nurses());
+  }
+
+  /** What the run publishes, computed from the lake (clean layer and features_nurse of D). */
+  static ServePublisher.Publication build(RunContext ctx) {
+    ModelInputs.registerClean(ctx);
+    SqlParams params = ModelInputs.params(ctx);
+    Map<String, Dataset<Row>> out = new LinkedHashMap<>();
+    for (String path : MODELS) {
+      SqlModel model = SqlModel.load(path);
+      Dataset<Row> df = model.apply(ctx.spark(), params);
+      df.createOrReplaceTempView(model.name());
+      out.put(model.name(), df);
+    }
+    String popular = ServeValues.missionsJson(out.get("missions_popular").collectAsList());
+    Map<String, List<Row>> rowsByCity = new LinkedHashMap<>();
+    for (Row r : out.get("missions_popular_city").collectAsList()) {
+      rowsByCity.computeIfAbsent(r.<String>getAs("city"), c -> new ArrayList<>()).add(r);
+    }
+    Map<String, String> byCity = new LinkedHashMap<>();
+    rowsByCity.forEach((city, rows) -> byCity.put(city, ServeValues.missionsJson(rows)));
+
+    String table = "features_nurse";
+    Dataset<Row> all = ctx.lake().read(ctx.spark(), ModelRegistry.FEATURES, table);
+    if (all == null) {
+      throw new IllegalStateException("no features/" + table + " in " + ctx.lake().root() + ": run the features job first");
+    }
+    Dataset<Row> features = all.filter(functions.col(ModelRegistry.AS_OF_DATE).equalTo(ctx.date().toString()));
+    if (features.isEmpty()) {
+      throw new IllegalStateException("no features/" + table + " as of " + ctx.date() + " in " + ctx.lake().root()
+          + ": run the features job for that date first");
+    }
+    List<String> fields = new ArrayList<>();
+    ArrayNode schema = JSON.createArrayNode();
+    for (StructField f : features.schema().fields()) {
+      if (!f.name().equals(NURSE_ID)) {
+        fields.add(f.name());
+        schema.addObject().put("name", f.name()).put("type", f.dataType().simpleString());
+      }
+    }
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("as_of_date", ctx.date().toString());
+    meta.put("run_id", ctx.runId());
+    meta.put("schema", schema.toString());
+    Iterator<Row> rows = features.orderBy(NURSE_ID).toLocalIterator();
+    Iterator<ServePublisher.Nurse> nurses = new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return rows.hasNext();
+      }
+
+      @Override
+      public ServePublisher.Nurse next() {
+        Row r = rows.next();
+        Map<String, String> hash = new LinkedHashMap<>();
+        for (String f : fields) {
+          String v = ServeValues.text(r.getAs(f));
+          if (v != null) {
+            hash.put(f, v);
+          }
+        }
+        return new ServePublisher.Nurse(ServeValues.text(r.getAs(NURSE_ID)), hash);
+      }
+    };
+    return new ServePublisher.Publication(popular, byCity, nurses, meta);
+  }
+}
