@@ -82,15 +82,10 @@ class AirflowCommandTest {
         "--conf", "airflow.api=auto"));
     all.addAll(List.of(args));
     all.addAll(List.of("--url", fake.url(), "--user", FakeAirflow.USER, "--http-timeout", httpTimeout));
-    CommandLine cl = Main.commandLine();
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    cl.setOut(new PrintWriter(o));
-    cl.setErr(new PrintWriter(e));
-    int code = cl.execute(all.toArray(String[]::new));
-    out = o.toString();
-    err = e.toString();
-    return code;
+    CliResult r = CliResult.of(all);
+    out = r.out();
+    err = r.err();
+    return r.code();
   }
 
   @Test
