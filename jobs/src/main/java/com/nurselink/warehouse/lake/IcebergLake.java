@@ -252,6 +252,8 @@ public final class IcebergLake {
       boolean existed = exists(spark, namespace, table);
       Table t = existed ? load(spark, namespace, table) : create(spark, namespace, table, rows, p);
       Map<String, String> before = existed ? publishedFingerprints(t) : Map.of();
+      // a table whose partitions were not fingerprinted (written another way): replace it whole
+      boolean unknown = existed && before.isEmpty() && t.currentSnapshot() != null;
       List<String> changed = new ArrayList<>();
       fresh.forEach((k, v) -> {
         if (!v.equals(before.get(k))) {
@@ -272,9 +274,10 @@ public final class IcebergLake {
       } catch (JsonProcessingException e) {
         throw new IllegalStateException(e);
       }
-      Dataset<Row> changedRows = changed.isEmpty() ? rows.limit(0) : rows.where(col(p.column()).isin(changed.toArray()));
+      Dataset<Row> changedRows = unknown ? rows
+          : changed.isEmpty() ? rows.limit(0) : rows.where(col(p.column()).isin(changed.toArray()));
       overwrite(changedRows.writeTo(id(namespace, table)).option("snapshot-property." + FINGERPRINTS, fp),
-          touched.isEmpty() ? lit(false) : p.rowsOf(touched));
+          unknown ? lit(true) : touched.isEmpty() ? lit(false) : p.rowsOf(touched));
       return commitOf(spark, namespace, table, changed, removed);
     } finally {
       rows.unpersist();

@@ -82,10 +82,7 @@ public final class ExtractJob implements PipelineJob {
       wheres.put(t, where);
     }
     // Only sources that could be read get here: a broken one fails with its own reason first.
-    if (LakeSources.check(ctx.lake(), ctx.sources(), ctx.fullRefresh())) {
-      ctx.progress().info("extract", "the lake was built from other sources: rebuilding it from this run's"
-          + " sources (--full-refresh)");
-    }
+    boolean rebuild = LakeSources.check(ctx.lake(), ctx.sources(), ctx.fullRefresh());
     // Read every table into the staging area; publish only when all four were read, so a source
     // that fails half-way (a corrupt page, a dropped connection) leaves the raw layer as it was.
     long total = 0;
@@ -109,6 +106,12 @@ public final class ExtractJob implements PipelineJob {
       if (e.getValue().maxUpdatedAt() != null) {
         pending.put(t, e.getValue().maxUpdatedAt());
       }
+    }
+    if (rebuild) {
+      // only now that the new sources are staged: a failure before leaves the old lake whole
+      ctx.progress().info("extract", "the lake was built from other sources: rebuilding it from this run's"
+          + " sources (--full-refresh)");
+      ctx.lake().clearTables();
     }
     for (Lake.Staged st : staged) {
       ctx.lake().publish(st);

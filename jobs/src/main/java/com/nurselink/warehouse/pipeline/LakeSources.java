@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.nurselink.warehouse.config.ConfigException;
 import com.nurselink.warehouse.lake.Lake;
 import com.nurselink.warehouse.source.SourceTable;
+import com.nurselink.warehouse.util.Secrets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -43,7 +44,8 @@ public final class LakeSources {
       }
       where = "sqlite:" + p;
     } else {
-      where = src.url().replaceAll("//[^/@]*@", "//").replaceAll("[?;].*$", "");
+      // user-info up to the last '@' (a password may hold '/', '?' or '@'), then the parameters
+      where = Secrets.maskText(src.url().replaceFirst("//.*@", "//").replaceAll("[?;].*$", ""));
     }
     return where + "#" + src.physicalTable();
   }
@@ -69,8 +71,8 @@ public final class LakeSources {
 
   /**
    * Checks the run's sources against the lake's. A new lake, or the same sources, pass. Other
-   * sources are refused with one line, unless {@code fullRefresh}: then the lake's tables are
-   * removed (the run rebuilds them) and true is returned.
+   * sources are refused with one line, unless {@code fullRefresh}: then true is returned, and the
+   * caller removes the lake's tables ({@link Lake#clearTables}) once the new data is staged.
    */
   public static boolean check(Lake lake, Map<String, SourceTable> sources, boolean fullRefresh) {
     Map<String, String> before = recorded(lake);
@@ -91,7 +93,6 @@ public final class LakeSources {
           + "; this run reads " + String.join(", ", is) + "): rerun with --full-refresh to rebuild it from the new "
           + "sources, or set lake.path to another lake");
     }
-    lake.clearTables();
     return true;
   }
 

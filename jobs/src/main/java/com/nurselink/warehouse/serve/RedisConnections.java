@@ -65,8 +65,9 @@ public final class RedisConnections {
   }
 
   static URI parse(String url) {
-    String bad = "redis.url must be redis://[[user]:password@]host[:port][/db] or rediss://..., got '"
-        + Secrets.clip(masked(url)) + "'";
+    // the value is not shown: a URL that does not parse may hide its password where no pattern finds it
+    String bad = "redis.url must be redis://[[user]:password@]host[:port][/db] or rediss://... (a password "
+        + "holding '#', '?' or '/' percent-encoded), got a value that is not";
     try {
       URI uri = new URI(url.strip());
       if (!JedisURIHelper.isRedisScheme(uri) && !JedisURIHelper.isRedisSSLScheme(uri) || uri.getHost() == null) {

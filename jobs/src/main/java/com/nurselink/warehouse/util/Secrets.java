@@ -54,6 +54,12 @@ public final class Secrets {
       add(m.group(1));
       url = true;
     }
+    // a password holding '#', '?' or '@' unencoded: everything between the user and the last '@'
+    m = Pattern.compile("//[^/:@\\s]*:(.+)@[^@/\\s]*").matcher(secretOrUrl);
+    if (m.find()) {
+      add(m.group(1));
+      url = true;
+    }
     m = Pattern.compile("(?i)(?:password|passwd|pwd|sslpassword)=([^&;\\s]*)").matcher(secretOrUrl);
     while (m.find()) {
       add(m.group(1));

@@ -70,6 +70,16 @@ class SourceIdentityAndSecretsTest extends SparkTestBase {
   }
 
   @Test
+  void theRecordedIdentityOfAPostgresSourceHoldsNoCredential() {
+    for (String url : List.of("jdbc:postgresql://etl:pa/ss@db:5432/app?sslmode=require",
+        "jdbc:postgresql://etl:p@ss?w#d@db:5432/app", "jdbc:postgresql://db:5432/app?user=etl&password=x")) {
+      assertEquals("jdbc:postgresql://db:5432/app#users",
+          com.nurselink.warehouse.pipeline.LakeSources.identity(
+              new com.nurselink.warehouse.source.SourceTable("users", url, "users", Map.of())), url);
+    }
+  }
+
+  @Test
   void aPasswordInTheSourceUrlIsNeverPrintedNorStored() throws Exception {
     String secret = "S3cretXYZ";
     List<String> urls = List.of(

@@ -216,4 +216,15 @@ class IcebergLakeTest extends SparkTestBase {
         new CatalogSpec("jdbc", "jdbc:sqlite:" + dir.resolve("catalog.db")));
     assertEquals(d.snapshotId(), again.currentSnapshot(spark(), "clean", "missions").orElseThrow());
   }
+
+  @Test
+  void aTableWrittenWithoutFingerprintsIsReplacedWholeByTheChangedPartitionsWrite() {
+    IcebergLake lake = new IcebergLake(dir.resolve("lake").toString(), CatalogSpec.hadoop());
+    Partitioning p = Partitioning.identity("service_month");
+    lake.replacePartition(df(FACTS, row(1L, 30.0, "2026-01")), "warehouse", "fact_x", p, "2026-01", Map.of());
+    lake.replacePartition(df(FACTS, row(2L, 40.0, "2026-02")), "warehouse", "fact_x", p, "2026-02", Map.of());
+    lake.replaceChangedPartitions(df(FACTS, row(3L, 50.0, "2026-03")), "warehouse", "fact_x", p);
+    assertEquals(List.of("[3,50.0,2026-03]"), rows(lake.read(spark(), "warehouse", "fact_x")));
+    assertEquals(List.of("2026-03"), lake.partitions(spark(), "warehouse", "fact_x"));
+  }
 }

@@ -78,6 +78,13 @@ class SecretsTest {
   }
 
   @Test
+  void aRememberedPasswordHoldingAHashOrAQuestionMarkIsMaskedWhole() {
+    String password = "p#" + UUID.randomUUID() + "?q";
+    Secrets.remember("redis://:" + password + "@cache:6379/0");
+    assertEquals("redis said: ***", Secrets.maskText("redis said: " + password));
+  }
+
+  @Test
   void everyCauseOfAChainIsMaskedAndWordsKept() {
     Exception chain = new IllegalStateException("--conf expects key=value, got 'nonsense'",
         new SQLException("loading the warehouse jdbc:postgresql://etl:s3cret@db/wh?password=s3cret failed",
