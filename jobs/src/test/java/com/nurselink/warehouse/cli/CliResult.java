@@ -6,8 +6,9 @@ import java.util.List;
 import picocli.CommandLine;
 
 /** Exit code, standard output and standard error of one CLI invocation in this JVM. */
-record CliResult(int code, String out, String err) {
-  static CliResult of(List<String> args) {
+public record CliResult(int code, String out, String err) {
+  /** Runs the CLI with {@code args} in this JVM, its standard output and error captured. */
+  public static CliResult of(List<String> args) {
     CommandLine cl = Main.commandLine();
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

@@ -1,11 +1,10 @@
 package com.nurselink.warehouse.faults;
 
+import com.nurselink.warehouse.cli.CliResult;
 import com.nurselink.warehouse.cli.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import picocli.CommandLine;
 
 /**
  * Helpers of the fault tests and of the alert tests: runs of the CLI in this JVM (sharing the test
@@ -72,14 +70,9 @@ public final class Runs {
     System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
     System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
     try {
-      CommandLine cl = Main.commandLine();
-      StringWriter o = new StringWriter();
-      StringWriter e = new StringWriter();
-      cl.setOut(new PrintWriter(o));
-      cl.setErr(new PrintWriter(e));
-      int code = cl.execute(args.toArray(String[]::new));
-      return new Result(code, out.toString(StandardCharsets.UTF_8) + o,
-          err.toString(StandardCharsets.UTF_8) + e);
+      CliResult r = CliResult.of(args);
+      return new Result(r.code(), out.toString(StandardCharsets.UTF_8) + r.out(),
+          err.toString(StandardCharsets.UTF_8) + r.err());
     } finally {
       System.setOut(savedOut);
       System.setErr(savedErr);
