@@ -207,7 +207,7 @@ def lake_path() -> Path:
 
 
 def feature_manifest(feature_set: str, as_of_date: str) -> dict:
-    """The ``_manifest.json`` of ``lake/features/<feature_set>/as_of_date=<as_of_date>/``."""
-    path = lake_path() / "features" / feature_set / f"as_of_date={as_of_date}" / "_manifest.json"
+    """The ``_manifest.json`` of a feature set as of a date: ``lake/features/<feature_set>/manifests/as_of_date=<as_of_date>/``."""
+    path = lake_path() / "features" / feature_set / "manifests" / f"as_of_date={as_of_date}" / "_manifest.json"
     with open(path, encoding="utf-8") as f:
         return json.load(f)

@@ -4,6 +4,7 @@ import com.nurselink.warehouse.config.ConfigException;
 import com.nurselink.warehouse.config.ConfigKey;
 import com.nurselink.warehouse.config.Settings;
 import com.nurselink.warehouse.lake.Lake;
+import com.nurselink.warehouse.lake.LakeLock;
 import com.nurselink.warehouse.ops.Alerts;
 import com.nurselink.warehouse.ops.Ledger;
 import com.nurselink.warehouse.pipeline.Pipeline;
@@ -96,17 +97,18 @@ public final class RunCommand implements Callable<Integer> {
     Pseudonyms pseudonyms = pseudonyms(s, progress);
     var sources = Sources.resolve(s, source);
     String runId = newRunId();
-    Lake lake = new Lake(Path.of(s.get(ConfigKey.LAKE_PATH)));
+    Lake lake = Lake.of(s);
     progress.info("run", "run " + runId + "  date " + date + "  env " + s.env() + "  jobs " + String.join(",", plan));
     SparkSession spark = Sparks.session("nurselink-" + String.join("-", plan), s.get(ConfigKey.SPARK_MASTER),
-        s.getInt(ConfigKey.SPARK_SHUFFLE_PARTITIONS), verbose);
+        s.getInt(ConfigKey.SPARK_SHUFFLE_PARTITIONS), verbose, s.sparkPassthrough());
     Ledger ledger = ledger(s);
     RunContext ctx = new RunContext(spark, s, lake, runId, date, s.zone(), sources, pseudonyms, progress, fullRefresh);
     // without a webhook, alerts are still printed and recorded in the ledger
     Alerts alerts = Alerts.fromSettings(s, line -> progress.info("run", "warning: " + line));
     List<Pipeline.Outcome> outcomes;
     SparkJobs sparkJobs = SparkJobs.count(spark);
-    try {
+    // one run at a time on a lake: a second one fails here, naming the run that holds it
+    try (LakeLock lock = LakeLock.acquire(lake, spark.sparkContext().hadoopConfiguration(), runId)) {
       outcomes = Pipeline.run(ctx, plan, ledger, alerts, Alerts.Rules.from(s));
     } finally {
       sparkJobs.close();

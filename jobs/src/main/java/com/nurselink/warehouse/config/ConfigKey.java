@@ -31,7 +31,18 @@ public final class ConfigKey {
   public static final ConfigKey TIMEZONE = def("business.timezone", Type.STRING, "Europe/Paris",
       "Business time zone: timestamps without an offset are local time here; every date key is a local date.");
   public static final ConfigKey LAKE_PATH = def("lake.path", Type.PATH, "lake",
-      "Root of the Parquet lake (local path or any Hadoop-compatible URI).");
+      "Root of the lake of Iceberg tables: a local path or any Hadoop-compatible URI (file:, hdfs://, s3a://).");
+  public static final ConfigKey LAKE_CATALOG = oneOf("lake.catalog", "hadoop",
+      "Iceberg catalog of the lake: hadoop (the lake directory holds everything; not on object stores), "
+          + "jdbc (Iceberg's JDBC catalog, lake.catalog-url a JDBC URL) or rest (an Iceberg REST catalog).",
+      "hadoop", "jdbc", "rest");
+  public static final ConfigKey LAKE_CATALOG_URL = secret("lake.catalog-url", Type.STRING, null,
+      "URL of the lake's catalog (lake.catalog=jdbc: a JDBC URL, e.g. jdbc:sqlite:/data/lake-catalog.db or the "
+          + "PostgreSQL warehouse; rest: the REST catalog's URI); set NURSELINK_LAKE_CATALOG_URL. Unset with the "
+          + "jdbc catalog and a PostgreSQL warehouse: the warehouse database (warehouse.url).");
+  public static final ConfigKey LAKE_SNAPSHOT_RETENTION_DAYS = intKey("lake.snapshot-retention-days", "7", 0,
+      UNBOUNDED, "Lake snapshots older than this many days are expired, and the files no snapshot reads removed, "
+          + "at the end of a successful run (the current snapshot of a table is always kept).");
   public static final ConfigKey WAREHOUSE_TYPE = oneOf("warehouse.type", "duckdb",
       "Warehouse engine: duckdb (embedded file) or postgres.", "duckdb", "postgres");
   public static final ConfigKey WAREHOUSE_DUCKDB_PATH = def("warehouse.duckdb-path", Type.PATH,
@@ -148,11 +159,29 @@ public final class ConfigKey {
     return k;
   }
 
-  /** The declared key of that name, or of the per-table source pattern; null when unknown. */
+  /** Words that make a passed-through Spark or Hadoop setting a secret (never printed, not in conf files). */
+  private static final Pattern SECRET_NAME = Pattern.compile("(?i)(secret|password|passwd|token|credential|"
+      + "access\\.key|session\\.key|account\\.key|\\.key$)");
+
+  /**
+   * Whether {@code name} is a Spark or Hadoop setting passed to the Spark session unchanged
+   * ({@code spark.<key>}, e.g. {@code spark.hadoop.fs.s3a.endpoint}): any {@code spark.} key that is
+   * not one of the product's own.
+   */
+  public static boolean isSparkPassthrough(String name) {
+    return name.startsWith("spark.") && name.length() > "spark.".length() && !KEYS.containsKey(name)
+        && name.matches("spark\\.[A-Za-z0-9_.-]+");
+  }
+
+  /** The declared key of that name, a passed-through Spark setting, or a per-table source key; null when unknown. */
   public static ConfigKey lookup(String name) {
     ConfigKey k = KEYS.get(name);
     if (k != null) {
       return k;
+    }
+    if (isSparkPassthrough(name)) {
+      return new ConfigKey(name, Type.STRING, null, "Spark or Hadoop setting, passed to the Spark session as it is",
+          SECRET_NAME.matcher(name).find());
     }
     var m = SOURCE_TABLE_KEY.matcher(name);
     if (m.matches()) {

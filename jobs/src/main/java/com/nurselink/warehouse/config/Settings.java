@@ -301,6 +301,20 @@ public final class Settings {
     return origins.get(key.name());
   }
 
+  /**
+   * The Spark and Hadoop settings given as {@code spark.<key>} (conf file or {@code --conf}) that are
+   * not the product's own keys: set on the Spark session as they are.
+   */
+  public Map<String, String> sparkPassthrough() {
+    Map<String, String> m = new TreeMap<>();
+    values.forEach((k, v) -> {
+      if (ConfigKey.isSparkPassthrough(k) && v != null) {
+        m.put(k, v);
+      }
+    });
+    return m;
+  }
+
   /** Effective configuration, secrets masked, one {@code key = value  (origin)} per line. */
   public String describe() {
     StringBuilder sb = new StringBuilder();

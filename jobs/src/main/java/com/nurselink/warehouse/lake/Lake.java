@@ -1,543 +1,692 @@
 package com.nurselink.warehouse.lake;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nurselink.warehouse.config.ConfigException;
 import com.nurselink.warehouse.util.FaultPoints;
+import com.nurselink.warehouse.util.Secrets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.YearMonth;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Stream;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.spark.SparkCatalog;
+import org.apache.iceberg.spark.SparkSchemaUtil;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameWriterV2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
+import org.apache.spark.storage.StorageLevel;
 
 /**
- * The Parquet lake and its atomic publication protocol.
+ * The lake as Apache Iceberg tables (format v2): {@code <namespace>.<table>} at
+ * {@code <location>/<namespace>/<table>/} with Iceberg's {@code data/} and {@code metadata/}
+ * inside, through a catalog of type {@code hadoop} (the lake directory holds everything),
+ * {@code jdbc} (a JDBC database holds the table pointers) or {@code rest}.
  *
- * <p>Layout (SPEC): {@code raw/}, {@code clean/}, {@code quarantine/}, {@code warehouse/},
- * {@code features/}. A table is written by Spark into {@code _staging/<run>/}, then each of its
- * partitions (or the whole table when unpartitioned) is moved to
- * {@code _versions/<layer>/<table>/<partition>/<run>/} and published by atomically renaming a
- * symbolic link over {@code <layer>/<table>/<partition>}. A reader resolves the link once and sees
- * the old version or the new, never a half-written one; a crash before the rename leaves the
- * previous version published (the staging leftovers and the temporary link are swept by the next
- * run). The two most recent versions of each partition are kept so that readers already listing the
- * old one can finish. Each step that changes what is published is a named fault point
- * ({@link FaultPoints}: {@code before-publish:}, {@code before-swap:}, {@code after-swap:},
- * {@code before-remove:} followed by {@code <layer>/<table>[/<partition>]}) where crash tests halt.
+ * <p>Every write is one Iceberg commit, so a reader sees the previous snapshot or the new one,
+ * never half, and a process killed before the commit leaves the previous snapshot current. Three
+ * kinds of write cover the jobs:
+ * <ul>
+ *   <li>{@link #replaceTable}: the whole table (dimensions, the clean layer);</li>
+ *   <li>{@link #replaceChangedPartitions}: only the partitions whose content changed, and the
+ *       partitions no longer present removed, in one commit (facts and KPIs: a late update to an old
+ *       mission rewrites the months it touches). Each commit carries the content fingerprint of every
+ *       partition (row count and an order-independent sum of row hashes) in its snapshot summary,
+ *       so deciding what changed reads no table data;</li>
+ *   <li>{@link #replacePartition}: one partition, even with no row (raw and quarantine of an
+ *       extract date, a feature set as of a date).</li>
+ * </ul>
+ * Reads are pinned to the snapshot current when the read is made ({@link #read}), so a job that
+ * reads a table and then rewrites it (dim_nurse, SCD type 2) keeps reading what it read.
  */
 public final class Lake {
-  public static final String STAGING = "_staging";
-  public static final String VERSIONS = "_versions";
-  private static final int KEEP_VERSIONS = 2;
+  /** Snapshot summary key of the partition fingerprints (JSON object: partition value to fingerprint). */
+  public static final String FINGERPRINTS = "nurselink.fingerprints";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Path root;
+  /** How a table is partitioned: by a column's value, or by the month of a date column. */
+  public record Partitioning(String column, String monthOf) {
+    /** Partitioned by the value of {@code column} (a string such as {@code 2026-03}). */
+    public static Partitioning identity(String column) {
+      return new Partitioning(column, null);
+    }
 
-  public Lake(Path root) {
-    this.root = root.toAbsolutePath().normalize();
+    /**
+     * Partitioned by Iceberg's {@code months(dateColumn)}; {@code monthColumn} holds the same month
+     * as {@code YYYY-MM} text, and names the partitions.
+     */
+    public static Partitioning monthsOf(String dateColumn, String monthColumn) {
+      return new Partitioning(monthColumn, dateColumn);
+    }
+
+    PartitionSpec spec(Schema schema) {
+      return monthOf == null ? PartitionSpec.builderFor(schema).identity(column).build()
+          : PartitionSpec.builderFor(schema).month(monthOf).build();
+    }
+
+    /** The rows of the given partitions ({@code column} values), as a filter Iceberg can prove whole-file. */
+    Column rowsOf(List<String> values, org.apache.spark.sql.types.StructType schema) {
+      if (monthOf == null) {
+        boolean date = java.util.Arrays.stream(schema.fields()).anyMatch(f -> f.name().equals(column)
+            && f.dataType() instanceof org.apache.spark.sql.types.DateType);
+        // a literal of the column's type, so that Iceberg receives the filter as it is
+        return col(column).isin(values.stream().map(v -> date ? (Object) java.time.LocalDate.parse(v) : v).toArray());
+      }
+      Column any = lit(false);
+      for (String v : values) {
+        YearMonth m = YearMonth.parse(v);
+        any = any.or(col(monthOf).geq(lit(java.sql.Date.valueOf(m.atDay(1))))
+            .and(col(monthOf).lt(lit(java.sql.Date.valueOf(m.plusMonths(1).atDay(1))))));
+      }
+      return any;
+    }
   }
 
-  public Path root() {
-    return root;
+  /** What one commit did, from its snapshot summary (no count job). */
+  public record Commit(String namespace, String table, long snapshotId, long addedRows, long deletedRows,
+      long totalRows, List<String> replaced, List<String> removed) {}
+
+  /** The catalog: its type ({@code hadoop}, {@code jdbc}, {@code rest}) and, but for hadoop, its URI. */
+  public record CatalogSpec(String type, String uri) {
+    public static CatalogSpec hadoop() {
+      return new CatalogSpec("hadoop", null);
+    }
+
+    @Override
+    public String toString() {
+      return uri == null ? type : type + " " + Secrets.maskUrl(uri);
+    }
   }
 
-  /** The published path of a table: {@code <root>/<layer>/<table>}. */
-  public Path table(String layer, String table) {
-    return root.resolve(layer).resolve(table);
-  }
-
-  /** True when the table has been published at least once. */
-  public boolean exists(String layer, String table) {
-    return Files.exists(table(layer, table));
-  }
+  private final String location;
+  private final CatalogSpec catalog;
+  private final String name;
+  /** The commits made through this instance not yet taken by {@link #takeCommits()}. */
+  private final List<Commit> commits = java.util.Collections.synchronizedList(new ArrayList<>());
 
   /**
-   * Outcome of a publication: which partitions were replaced or removed, and the row count of the
-   * whole published table when the write computed it (-1 otherwise).
+   * A lake at {@code location} (a local path or any Hadoop-compatible URI). The {@code hadoop}
+   * catalog commits by renaming files, which object stores cannot do atomically: it is refused there.
    */
-  public record Published(String layer, String table, List<String> replaced, List<String> removed, long rows) {
-    public Published(String layer, String table, List<String> replaced, List<String> removed) {
-      this(layer, table, replaced, removed, -1);
+  public Lake(String location, CatalogSpec catalog) {
+    if (location == null || location.isBlank()) {
+      throw new ConfigException("lake.path is empty");
     }
+    String scheme = location.contains("://") ? location.substring(0, location.indexOf("://")).toLowerCase(Locale.ROOT)
+        : "file";
+    if (catalog.type().equals("hadoop") && List.of("s3", "s3a", "s3n", "gs", "abfs", "abfss", "wasb", "wasbs", "oss")
+        .contains(scheme)) {
+      throw new ConfigException("lake.catalog=hadoop cannot commit atomically on " + scheme + "://"
+          + " (object stores have no atomic rename): set lake.catalog to jdbc or rest");
+    }
+    if (!catalog.type().equals("hadoop") && (catalog.uri() == null || catalog.uri().isBlank())) {
+      throw new ConfigException("lake.catalog=" + catalog.type() + " needs lake.catalog-url (NURSELINK_LAKE_CATALOG_URL)");
+    }
+    if (!List.of("hadoop", "jdbc", "rest").contains(catalog.type())) {
+      throw new ConfigException("lake.catalog must be hadoop, jdbc or rest, got '" + Secrets.clip(catalog.type()) + "'");
+    }
+    this.location = scheme.equals("file") && !location.startsWith("file:")
+        ? java.nio.file.Path.of(location).toAbsolutePath().normalize().toString() : location;
+    this.catalog = catalog;
+    this.name = "lake_" + digest(catalog.type() + "|" + catalog.uri() + "|" + this.location);
   }
 
-  /**
-   * Writes {@code df} partitioned by {@code partitionColumn} and publishes every partition it
-   * contains. When {@code replaceAll} is true, published partitions absent from {@code df} are
-   * removed (the table becomes exactly {@code df}); otherwise they are left as they are.
-   */
-  public Published writePartitioned(Dataset<Row> df, String layer, String table, String partitionColumn,
-      String runId, boolean replaceAll) {
-    Path staging = stagingDir(runId, layer, table);
-    df.write().mode(SaveMode.Overwrite).partitionBy(partitionColumn).parquet(staging.toString());
-    List<String> parts = stagedPartitions(staging, partitionColumn);
-    Path tableDir = table(layer, table);
-    try {
-      if (Files.isSymbolicLink(tableDir)) {
-        FaultPoints.reach("before-remove:" + layer + "/" + table);
-        Files.delete(tableDir); // was published unpartitioned before
-      }
-      Files.createDirectories(tableDir);
-      for (String part : parts) {
-        publish(staging.resolve(part), layer, table, part, runId);
-      }
-      List<String> removed = new ArrayList<>();
-      if (replaceAll) {
-        Set<String> keep = new TreeSet<>(parts);
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(tableDir, partitionColumn + "=*")) {
-          for (Path p : ds) {
-            String name = p.getFileName().toString();
-            if (!keep.contains(name) && !name.contains(".tmp-")) {
-              FaultPoints.reach("before-remove:" + layer + "/" + table + "/" + name);
-              Files.delete(p);
-              removed.add(name);
-            }
-          }
-        }
-      }
-      deleteTree(staging);
-      return new Published(layer, table, parts, removed);
-    } catch (IOException e) {
-      throw new UncheckedIOException("publishing " + layer + "/" + table + " in " + root, e);
-    }
+  /** A lake on a local directory, with the {@code hadoop} catalog (the directory holds everything). */
+  public Lake(java.nio.file.Path root) {
+    this(root.toString(), CatalogSpec.hadoop());
   }
 
-  /**
-   * Publishes only the partitions of {@code df} whose content differs from what is published
-   * (content fingerprint: row count and an order-independent sum of row hashes, stored next to each
-   * published version as {@code _fingerprint}); partitions no longer present are removed. Running
-   * the same inputs twice publishes nothing new; a late change republishes exactly the partitions it
-   * touches.
-   *
-   * <p>{@code df} is computed once: it is written, every partition, into the run's staging area,
-   * and the fingerprints are computed from those Parquet files (a columnar scan, far cheaper than
-   * keeping the computed rows in memory to fingerprint them before writing). Unchanged partitions
-   * are then dropped with the staging area; nothing published changes before that point.
-   */
-  public Published writeChangedPartitions(Dataset<Row> df, String layer, String table, String partitionColumn,
-      String runId) {
-    Path staging = stagingDir(runId, layer, table);
-    df.write().mode(SaveMode.Overwrite).partitionBy(partitionColumn).parquet(staging.toString());
-    java.util.Map<String, String> fresh = stagedFingerprints(df.sparkSession(), staging, partitionColumn);
-    long rows = 0;
-    List<String> changed = new ArrayList<>();
-    for (java.util.Map.Entry<String, String> e : fresh.entrySet()) {
-      rows += Long.parseLong(e.getValue().substring(0, e.getValue().indexOf(':')));
-      if (!e.getValue().equals(publishedFingerprint(layer, table, e.getKey()))) {
-        changed.add(e.getKey());
-      }
+  /** The lake the settings describe: {@code lake.path}, {@code lake.catalog}, {@code lake.catalog-url}. */
+  public static Lake of(com.nurselink.warehouse.config.Settings s) {
+    String type = s.get(com.nurselink.warehouse.config.ConfigKey.LAKE_CATALOG);
+    String url = s.get(com.nurselink.warehouse.config.ConfigKey.LAKE_CATALOG_URL);
+    if ((url == null || url.isBlank()) && type.equals("jdbc")
+        && s.get(com.nurselink.warehouse.config.ConfigKey.WAREHOUSE_TYPE).equals("postgres")) {
+      // the JDBC catalog's tables live in the PostgreSQL warehouse database unless told otherwise
+      url = s.get(com.nurselink.warehouse.config.ConfigKey.WAREHOUSE_URL);
     }
-    try {
-      Path tableDir = table(layer, table);
-      if (Files.isSymbolicLink(tableDir)) {
-        FaultPoints.reach("before-remove:" + layer + "/" + table);
-        Files.delete(tableDir); // was published unpartitioned before
-      }
-      List<String> removed = new ArrayList<>();
-      for (String part : partitions(layer, table)) {
-        if (!fresh.containsKey(part)) {
-          removePartition(layer, table, part);
-          removed.add(part);
-        }
-      }
-      if (!changed.isEmpty()) {
-        Files.createDirectories(tableDir);
-      }
-      Path emptyMarker = tableDir.resolve(EMPTY);
-      if (!fresh.isEmpty() && Files.exists(emptyMarker)) {
-        FaultPoints.reach("before-remove:" + layer + "/" + table + "/" + EMPTY);
-        deleteTree(emptyMarker); // rows again: the partitions carry the columns
-      }
-      for (String part : changed) {
-        Path dir = staging.resolve(part);
-        Files.writeString(dir.resolve("_fingerprint"), fresh.get(part));
-        publish(dir, layer, table, part, runId);
-      }
-      if (fresh.isEmpty()) {
-        keepColumnsOfEmptyTable(df, tableDir, stagingDir(runId, layer, table + EMPTY), layer + "/" + table);
-      }
-      deleteTree(staging);
-      return new Published(layer, table, changed, removed, rows);
-    } catch (IOException e) {
-      throw new UncheckedIOException("publishing " + layer + "/" + table + " in " + root, e);
-    }
+    return new Lake(s.get(com.nurselink.warehouse.config.ConfigKey.LAKE_PATH),
+        new CatalogSpec(type, url == null || url.isBlank() ? null : url));
   }
 
-  /**
-   * Directory, inside a partitioned table without any row, of a zero-row Parquet file that keeps the
-   * table's columns: the table has no partition to read them from, and its readers (the next models,
-   * the warehouse load) still need an empty table, not a missing one.
-   */
-  public static final String EMPTY = "_empty";
-
-  private static void keepColumnsOfEmptyTable(Dataset<Row> df, Path tableDir, Path staging, String unit)
-      throws IOException {
-    Path marker = tableDir.resolve(EMPTY);
-    df.limit(0).write().mode(SaveMode.Overwrite).parquet(staging.toString());
-    Files.createDirectories(tableDir);
-    if (Files.exists(marker)) {
-      FaultPoints.reach("before-remove:" + unit + "/" + EMPTY);
-      deleteTree(marker);
-    }
-    FaultPoints.reach("before-publish:" + unit + "/" + EMPTY);
-    Files.move(staging, marker, StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  /**
-   * Fingerprint of each partition directory ({@code col=value}) written under {@code staging}:
-   * {@code rows:sum} where sum is the exact sum of the 64-bit hashes of every row, all columns
-   * (the partition value as text) included. Empty when nothing was written.
-   */
-  private static java.util.Map<String, String> stagedFingerprints(org.apache.spark.sql.SparkSession spark,
-      Path staging, String partitionColumn) {
-    java.util.Map<String, String> byDir = new java.util.TreeMap<>();
-    if (!Files.isDirectory(staging) || stagedPartitions(staging, partitionColumn).isEmpty()) {
-      return byDir; // nothing written: no Parquet to read
-    }
-    // the directory of each row, from the file it was read from: exact whatever the escaping of
-    // the partition value in the directory name
-    Dataset<Row> written = spark.read().option("basePath", staging.toString()).parquet(staging.toString());
-    org.apache.spark.sql.Column[] all = java.util.Arrays.stream(written.columns())
-        .map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new);
-    org.apache.spark.sql.Column dir = org.apache.spark.sql.functions.element_at(
-        org.apache.spark.sql.functions.split(org.apache.spark.sql.functions.input_file_name(), "/"), -2);
-    for (Row r : written.groupBy(dir.as("dir"))
-        .agg(org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)),
-            org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.xxhash64(all).cast("decimal(20,0)")))
-        .collectAsList()) {
-      String name = java.net.URLDecoder.decode(r.getString(0).replace("+", "%2B"),
-          java.nio.charset.StandardCharsets.UTF_8);
-      byDir.put(name, r.getLong(1) + ":" + (r.isNullAt(2) ? "0" : r.getDecimal(2).toPlainString()));
-    }
-    return byDir;
-  }
-
-  /** The partition directories ({@code col=value}) Spark wrote under {@code staging}, sorted. */
-  private static List<String> stagedPartitions(Path staging, String partitionColumn) {
-    List<String> parts = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(staging, partitionColumn + "=*")) {
-      for (Path p : ds) {
-        parts.add(p.getFileName().toString());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("listing " + staging, e);
-    }
-    parts.sort(null);
-    return parts;
-  }
-
-  private String publishedFingerprint(String layer, String table, String partition) {
-    Path f = table(layer, table).resolve(partition).resolve("_fingerprint");
-    try {
-      return Files.exists(f) ? Files.readString(f).strip() : null;
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
-  /**
-   * Writes {@code df} (without the partition column) as the one partition {@code partition}
-   * ({@code col=value}) and publishes it atomically, even when empty (an empty partition replaces
-   * the previous content of that partition). {@code beforePublish} may add files (manifests).
-   */
-  public Published writeSinglePartition(Dataset<Row> df, String layer, String table, String partition,
-      String runId, java.util.function.Consumer<Path> beforePublish) {
-    return publish(stage(df, layer, table, partition, runId, beforePublish));
-  }
-
-  /** A partition written into the staging area of a run, not yet visible to readers. */
-  public record Staged(String layer, String table, String partition, String runId, Path dir) {}
-
-  /**
-   * First half of {@link #writeSinglePartition}: writes the partition into the run's staging area
-   * (nothing published changes). Several partitions can be staged, then published only when all of
-   * them were written ({@link #publish(Staged)}).
-   */
-  public Staged stage(Dataset<Row> df, String layer, String table, String partition, String runId,
-      java.util.function.Consumer<Path> beforePublish) {
-    Path staging = stagingDir(runId, layer, table).resolve(partition);
-    df.write().mode(SaveMode.Overwrite).parquet(staging.toString());
-    if (beforePublish != null) {
-      beforePublish.accept(staging);
-    }
-    return new Staged(layer, table, partition, runId, staging);
-  }
-
-  /** Second half of {@link #writeSinglePartition}: publishes a staged partition atomically. */
-  public Published publish(Staged s) {
-    try {
-      Path tableDir = table(s.layer(), s.table());
-      if (Files.isSymbolicLink(tableDir)) {
-        Files.delete(tableDir);
-      }
-      Files.createDirectories(tableDir);
-      publish(s.dir(), s.layer(), s.table(), s.partition(), s.runId());
-      deleteTree(stagingDir(s.runId(), s.layer(), s.table()));
-      return new Published(s.layer(), s.table(), List.of(s.partition()), List.of());
-    } catch (IOException e) {
-      throw new UncheckedIOException("publishing " + s.layer() + "/" + s.table() + "/" + s.partition() + " in "
-          + root, e);
-    }
-  }
-
-  /**
-   * Reads a published table. An unpartitioned table is read through its resolved version directory
-   * (not through the link), so the dataset stays valid while the same run republishes that table
-   * (dim_nurse reads its previous version). A partitioned table is read in one scan through its
-   * partition links, partition columns as strings; jobs never republish a table they read.
-   * Returns null when the table was never published.
-   */
-  public Dataset<Row> read(org.apache.spark.sql.SparkSession spark, String layer, String table) {
-    Path t = table(layer, table);
-    try {
-      if (!Files.exists(t)) {
-        return null;
-      }
-      if (Files.isSymbolicLink(t)) {
-        return spark.read().parquet(t.toRealPath().toString());
-      }
-      List<String> parts = partitions(layer, table);
-      if (parts.isEmpty()) {
-        // a partitioned table without rows: its columns, or nothing when it never had any
-        return Files.isDirectory(t.resolve(EMPTY)) ? spark.read().parquet(t.resolve(EMPTY).toString()) : null;
-      }
-      // One scan over every partition's version directory (<versions>/<col=value>/<run>/): Spark
-      // finds the partition value in the path under the base path. One relation instead of a
-      // union of one per partition keeps planning, code generation and task count independent of
-      // the number of partitions.
-      String column = parts.get(0).substring(0, parts.get(0).indexOf('='));
-      List<String> dirs = new ArrayList<>();
-      Path base = null;
-      for (String part : parts) {
-        Path real = t.resolve(part).toRealPath();
-        Path partBase = real.getParent() == null ? null : real.getParent().getParent();
-        if (!part.startsWith(column + "=") || part.contains("%") || part.endsWith("=__HIVE_DEFAULT_PARTITION__")
-            || partBase == null
-            || !real.getParent().getFileName().toString().equals(part) || (base != null && !base.equals(partBase))) {
-          return readUnion(spark, t, parts);
-        }
-        base = partBase;
-        dirs.add(real.toString());
-      }
-      org.apache.spark.sql.types.StructType schema = spark.read().parquet(dirs.get(0)).schema()
-          .add(column, org.apache.spark.sql.types.DataTypes.StringType, true);
-      return spark.read().schema(schema).option("basePath", base.toString()).parquet(dirs.toArray(String[]::new));
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading " + layer + "/" + table + " in " + root, e);
-    }
-  }
-
-  /** Fallback of {@link #read} for a layout it does not recognise: one relation per partition. */
-  private static Dataset<Row> readUnion(org.apache.spark.sql.SparkSession spark, Path t, List<String> parts)
-      throws IOException {
-    Dataset<Row> all = null;
-    for (String part : parts) {
-      int eq = part.indexOf('=');
-      Dataset<Row> df = spark.read().parquet(t.resolve(part).toRealPath().toString())
-          .withColumn(part.substring(0, eq), org.apache.spark.sql.functions.lit(part.substring(eq + 1)));
-      all = all == null ? df : all.unionByName(df);
-    }
-    return all;
-  }
-
-  /** Unpublishes one partition (atomic: the link disappears); no-op when absent. */
-  public void removePartition(String layer, String table, String partition) {
-    try {
-      if (Files.exists(table(layer, table).resolve(partition), LinkOption.NOFOLLOW_LINKS)) {
-        FaultPoints.reach("before-remove:" + layer + "/" + table + "/" + partition);
-      }
-      Files.deleteIfExists(table(layer, table).resolve(partition));
-    } catch (IOException e) {
-      throw new UncheckedIOException("removing " + layer + "/" + table + "/" + partition, e);
-    }
-  }
-
-  /** Writes {@code df} and publishes it as a whole unpartitioned table, atomically. */
-  public Published writeTable(Dataset<Row> df, String layer, String table, String runId) {
-    Path staging = stagingDir(runId, layer, table);
-    df.write().mode(SaveMode.Overwrite).parquet(staging.toString());
-    try {
-      Path tableDir = table(layer, table);
-      if (Files.isDirectory(tableDir, LinkOption.NOFOLLOW_LINKS)) {
-        FaultPoints.reach("before-remove:" + layer + "/" + table);
-        deleteTree(tableDir); // was published partitioned before: replace by a link
-      }
-      publish(staging, layer, table, null, runId);
-      return new Published(layer, table, List.of(), List.of());
-    } catch (IOException e) {
-      throw new UncheckedIOException("publishing " + layer + "/" + table + " in " + root, e);
-    }
-  }
-
-  private Path stagingDir(String runId, String layer, String table) {
-    return root.resolve(STAGING).resolve(runId).resolve(layer).resolve(table);
-  }
-
-  /** Moves a written directory into the versions area and swaps the published link onto it. */
-  private void publish(Path written, String layer, String table, String partition, String runId)
-      throws IOException {
-    Path versionsOf = root.resolve(VERSIONS).resolve(layer).resolve(table);
-    if (partition != null) {
-      versionsOf = versionsOf.resolve(partition);
-    }
-    String unit = layer + "/" + table + (partition == null ? "" : "/" + partition);
-    FaultPoints.reach("before-publish:" + unit);
-    Files.createDirectories(versionsOf);
-    Path version = versionsOf.resolve(runId);
-    if (Files.exists(version)) {
-      deleteTree(version);
-    }
-    Files.move(written, version, StandardCopyOption.ATOMIC_MOVE);
-    Path link = partition == null ? table(layer, table) : table(layer, table).resolve(partition);
-    Files.createDirectories(link.getParent());
-    Path tmp = link.resolveSibling("." + link.getFileName() + ".tmp-" + runId);
-    Files.deleteIfExists(tmp);
-    Files.createSymbolicLink(tmp, link.getParent().relativize(version));
-    FaultPoints.reach("before-swap:" + unit);
-    try {
-      Files.move(tmp, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      throw new IOException("the lake's file system cannot rename atomically: " + link, e);
-    }
-    FaultPoints.reach("after-swap:" + unit);
-    pruneVersions(versionsOf, version);
-  }
-
-  private static void pruneVersions(Path versionsOf, Path current) throws IOException {
-    List<Path> versions = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(versionsOf)) {
-      for (Path p : ds) {
-        versions.add(p);
-      }
-    }
-    versions.remove(current);
-    versions.sort(Comparator.comparing((Path p) -> {
-      try {
-        return Files.getLastModifiedTime(p).toMillis();
-      } catch (IOException e) {
-        return 0L;
-      }
-    }).reversed());
-    for (int i = KEEP_VERSIONS - 1; i < versions.size(); i++) {
-      deleteTree(versions.get(i));
-    }
-  }
-
-  /** The layers of the lake, each a directory of tables. */
+  /** The namespaces of the lake, in the order data flows through them. */
   public static final List<String> LAYERS = List.of("raw", "clean", "quarantine", "warehouse", "features");
 
-  /**
-   * Removes every table of every layer (and their kept versions): the lake becomes empty, to be
-   * rebuilt by the run. Files of the lake itself ({@code _sources.json}) stay.
-   */
-  public void clearTables() {
-    try {
-      for (String layer : LAYERS) {
-        deleteTree(root.resolve(layer));
-      }
-      deleteTree(root.resolve(VERSIONS));
-    } catch (IOException e) {
-      throw new UncheckedIOException("clearing the lake " + root, e);
-    }
+  /** The lake's root: a local path or a Hadoop URI. */
+  public String location() {
+    return location;
   }
+
+  /** The lake's root, as printed in messages. */
+  @Override
+  public String toString() {
+    return Secrets.maskUrl(location);
+  }
+
+  /** The state files beside the tables, on the lake's file system. */
+  public LakeFiles files(SparkSession spark) {
+    return new LakeFiles(location, spark.sparkContext().hadoopConfiguration());
+  }
+
+  /** The catalog as configured (type and masked URI), for messages. */
+  public CatalogSpec catalogSpec() {
+    return catalog;
+  }
+
+  /** The Spark catalog name of this lake (tables are {@code <name>.<namespace>.<table>}). */
+  public String catalogName() {
+    return name;
+  }
+
+  /** The catalog, registered in the session on first use. */
+  private Catalog catalog(SparkSession spark) {
+    String prefix = "spark.sql.catalog." + name;
+    if (!spark.conf().contains(prefix)) {
+      spark.conf().set(prefix, SparkCatalog.class.getName());
+      spark.conf().set(prefix + ".type", catalog.type());
+      spark.conf().set(prefix + ".warehouse", location);
+      // tables change under other processes and other lake instances: always read the current pointer
+      spark.conf().set(prefix + ".cache-enabled", "false");
+      spark.conf().set(prefix + ".io-impl", FaultPointFileIO.class.getName());
+      if (catalog.uri() != null) {
+        spark.conf().set(prefix + ".uri", catalog.uri());
+      }
+    }
+    return ((SparkCatalog) spark.sessionState().catalogManager().catalog(name)).icebergCatalog();
+  }
+
+  private String id(String namespace, String table) {
+    return name + "." + namespace + "." + table;
+  }
+
+  public boolean exists(SparkSession spark, String namespace, String table) {
+    return catalog(spark).tableExists(TableIdentifier.of(namespace, table));
+  }
+
+  private Table load(SparkSession spark, String namespace, String table) {
+    return catalog(spark).loadTable(TableIdentifier.of(namespace, table));
+  }
+
+  private Table create(SparkSession spark, String namespace, String table, Dataset<Row> df, Partitioning p) {
+    Catalog c = catalog(spark);
+    if (c instanceof SupportsNamespaces ns && !ns.namespaceExists(Namespace.of(namespace))) {
+      try {
+        ns.createNamespace(Namespace.of(namespace));
+      } catch (org.apache.iceberg.exceptions.AlreadyExistsException raced) {
+        // created by another writer in between
+      }
+    }
+    Schema schema = SparkSchemaUtil.convert(df.schema().asNullable());
+    return c.createTable(TableIdentifier.of(namespace, table), schema,
+        p == null ? PartitionSpec.unpartitioned() : p.spec(schema), TABLE_PROPERTIES);
+  }
+
+  /** The properties of every lake table. */
+  private static final Map<String, String> TABLE_PROPERTIES = Map.of("format-version", "2",
+      // keep the metadata directory from growing with every commit
+      "write.metadata.delete-after-commit.enabled", "true", "write.metadata.previous-versions-max", "50",
+      // a model that gains a column adds it to its table (schema evolution, the older rows read it as null)
+      "write.spark.accept-any-schema", "true");
 
   /**
-   * Removes the leftovers of crashed runs (anything but {@code keepRunId}'s): their staging areas,
-   * and the temporary links of a publication cut short before its rename (never read through the
-   * published names, but a glob over a table's partitions, as the DuckDB load does, would see them).
+   * A write of {@code df} into the table: its new columns are added to the table's schema, and the
+   * table's columns it lacks are written as null (a partition written by a model without them).
    */
-  public void sweepStaging(String keepRunId) {
-    Path staging = root.resolve(STAGING);
+  private DataFrameWriterV2<Row> writer(Dataset<Row> df, String namespace, String table) {
+    Dataset<Row> aligned = df;
+    if (exists(df.sparkSession(), namespace, table) && !sameColumns(df.sparkSession(), namespace, table, df)) {
+      // the table's columns in its order (null where df lacks one), then df's new columns
+      java.util.Set<String> have = new java.util.LinkedHashSet<>(java.util.Arrays.asList(df.columns()));
+      List<Column> select = new ArrayList<>();
+      for (org.apache.spark.sql.types.StructField f : schema(df.sparkSession(), namespace, table).fields()) {
+        select.add(have.remove(f.name()) ? col(f.name()) : lit(null).cast(f.dataType()).as(f.name()));
+      }
+      have.forEach(c -> select.add(col(c)));
+      aligned = df.select(select.toArray(Column[]::new));
+    }
+    return aligned.writeTo(id(namespace, table)).option("mergeSchema", "true");
+  }
+
+  /** Whether the table has exactly the columns (names, types, order) of {@code df}. */
+  private boolean sameColumns(SparkSession spark, String namespace, String table, Dataset<Row> df) {
+    return schema(spark, namespace, table).asNullable().equals(df.schema().asNullable());
+  }
+
+  /** Replaces the whole (unpartitioned) table with {@code df}: one commit. */
+  public Commit replaceTable(Dataset<Row> df, String namespace, String table) {
+    SparkSession spark = df.sparkSession();
+    if (!exists(spark, namespace, table)) {
+      create(spark, namespace, table, df, null);
+    }
+    if (sameColumns(spark, namespace, table, df)) {
+      overwrite(writer(df, namespace, table), lit(true));
+    } else {
+      // other columns (a model changed): the table replaced with its new schema, in one commit
+      var w = df.writeTo(id(namespace, table));
+      for (Map.Entry<String, String> e : TABLE_PROPERTIES.entrySet()) {
+        w = w.tableProperty(e.getKey(), e.getValue());
+      }
+      try {
+        w.createOrReplace();
+      } catch (Exception e) { // CannotReplaceTableException is checked but thrown undeclared
+        throw new IllegalStateException("cannot replace the lake table " + namespace + "." + table + ": "
+            + e.getMessage(), e);
+      }
+    }
+    FaultPoints.reach("after-commit:" + namespace + "/" + table);
+    return commitOf(spark, namespace, table, List.of(), List.of());
+  }
+
+  /**
+   * Replaces partition {@code value} of {@code p.column()} with {@code df} (which carries that
+   * column), even when {@code df} is empty: one commit, the other partitions untouched.
+   * {@code properties} are added to the snapshot summary.
+   */
+  public Commit replacePartition(Dataset<Row> df, String namespace, String table, Partitioning p, String value,
+      Map<String, String> properties) {
+    SparkSession spark = df.sparkSession();
+    if (!exists(spark, namespace, table)) {
+      create(spark, namespace, table, df, p);
+    }
+    var w = writer(df, namespace, table);
+    for (Map.Entry<String, String> e : properties.entrySet()) {
+      w = w.option("snapshot-property." + e.getKey(), e.getValue());
+    }
+    overwrite(w, p.rowsOf(List.of(value), df.schema()));
+    FaultPoints.reach("after-commit:" + namespace + "/" + table);
+    return commitOf(spark, namespace, table, List.of(value), List.of());
+  }
+
+  /**
+   * Makes the table exactly {@code df}, rewriting only the partitions whose content changed and
+   * removing those no longer present, in one commit; nothing is committed when nothing changed.
+   * {@code df} is computed once (kept for the fingerprints and the write).
+   */
+  public Commit replaceChangedPartitions(Dataset<Row> df, String namespace, String table, Partitioning p) {
+    SparkSession spark = df.sparkSession();
+    Dataset<Row> rows = df.persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      if (Files.isDirectory(staging)) {
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(staging)) {
-          for (Path p : ds) {
-            if (!p.getFileName().toString().equals(keepRunId)) {
-              deleteTree(p);
-            }
-          }
+      Map<String, String> fresh = fingerprints(rows, p.column());
+      boolean existed = exists(spark, namespace, table);
+      Table t = existed ? load(spark, namespace, table) : create(spark, namespace, table, rows, p);
+      Map<String, String> before = existed ? publishedFingerprints(t) : Map.of();
+      // a table whose partitions were not fingerprinted (written another way): replace it whole
+      boolean unknown = existed && before.isEmpty() && t.currentSnapshot() != null;
+      List<String> changed = new ArrayList<>();
+      fresh.forEach((k, v) -> {
+        if (!v.equals(before.get(k))) {
+          changed.add(k);
         }
+      });
+      List<String> removed = before.keySet().stream().filter(k -> !fresh.containsKey(k)).toList();
+      long total = fresh.values().stream().mapToLong(v -> Long.parseLong(v.substring(0, v.indexOf(':')))).sum();
+      if (changed.isEmpty() && removed.isEmpty() && (existed && t.currentSnapshot() != null)) {
+        Snapshot s = t.currentSnapshot();
+        Commit unchanged = new Commit(namespace, table, s.snapshotId(), 0, 0, total, List.of(), List.of());
+        commits.add(unchanged);
+        return unchanged;
       }
-      sweepTemporaryLinks(keepRunId);
-    } catch (IOException e) {
-      throw new UncheckedIOException("sweeping " + staging, e);
+      List<String> touched = new ArrayList<>(changed);
+      touched.addAll(removed);
+      String fp;
+      try {
+        fp = JSON.writeValueAsString(new TreeMap<>(fresh));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
+      Dataset<Row> changedRows = unknown ? rows
+          : changed.isEmpty() ? rows.limit(0) : rows.where(col(p.column()).isin(changed.toArray()));
+      overwrite(writer(changedRows, namespace, table).option("snapshot-property." + FINGERPRINTS, fp),
+          unknown ? lit(true) : touched.isEmpty() ? lit(false) : p.rowsOf(touched, rows.schema()));
+      FaultPoints.reach("after-commit:" + namespace + "/" + table);
+      return commitOf(spark, namespace, table, changed, removed);
+    } finally {
+      rows.unpersist();
     }
   }
 
-  /** Deletes {@code .<name>.tmp-<run>} links of other runs in every layer and table directory. */
-  private void sweepTemporaryLinks(String keepRunId) throws IOException {
-    if (!Files.isDirectory(root)) {
-      return;
-    }
-    List<Path> dirs = new ArrayList<>();
-    try (DirectoryStream<Path> layers = Files.newDirectoryStream(root)) {
-      for (Path layer : layers) {
-        String n = layer.getFileName().toString();
-        if (n.startsWith("_") || n.startsWith(".") || !Files.isDirectory(layer, LinkOption.NOFOLLOW_LINKS)) {
-          continue;
-        }
-        dirs.add(layer);
-        try (DirectoryStream<Path> tables = Files.newDirectoryStream(layer)) {
-          for (Path t : tables) {
-            if (Files.isDirectory(t, LinkOption.NOFOLLOW_LINKS)) {
-              dirs.add(t);
-            }
-          }
-        }
-      }
-    }
-    for (Path d : dirs) {
-      try (DirectoryStream<Path> ds = Files.newDirectoryStream(d, ".*.tmp-*")) {
-        for (Path p : ds) {
-          if (Files.isSymbolicLink(p) && !p.getFileName().toString().endsWith(".tmp-" + keepRunId)) {
-            Files.delete(p);
-          }
-        }
-      }
+  /** Deletes the rows matching {@code condition} (whole files only) and adds the writer's rows: one commit. */
+  private static void overwrite(DataFrameWriterV2<Row> writer, Column condition) {
+    try {
+      writer.overwrite(condition);
+    } catch (NoSuchTableException e) {
+      throw new IllegalStateException("the lake table disappeared during the write: " + e.getMessage(), e);
     }
   }
 
-  /** The partition values currently published for a table, sorted ({@code col=value} names). */
-  public List<String> partitions(String layer, String table) {
-    Path dir = table(layer, table);
-    List<String> out = new ArrayList<>();
-    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-      return out;
-    }
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-      for (Path p : ds) {
-        String n = p.getFileName().toString();
-        if (!n.startsWith(".") && !n.startsWith("_")) {
-          out.add(n);
-        }
+  /** {@code rows:sum} of each partition value: row count and the exact sum of the rows' 64-bit hashes. */
+  private static Map<String, String> fingerprints(Dataset<Row> rows, String column) {
+    Column[] all = java.util.Arrays.stream(rows.columns()).map(org.apache.spark.sql.functions::col)
+        .toArray(Column[]::new);
+    Map<String, String> out = new TreeMap<>();
+    for (Row r : rows.groupBy(col(column).cast("string")).agg(count(lit(1)), sum(xxhash64(all).cast("decimal(20,0)")))
+        .collectAsList()) {
+      if (r.isNullAt(0)) {
+        throw new IllegalStateException("a row without a value for the partition column " + column);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("listing " + dir, e);
+      out.put(r.getString(0), r.getLong(1) + ":" + (r.isNullAt(2) ? "0" : r.getDecimal(2).toPlainString()));
     }
-    out.sort(null);
     return out;
   }
 
-  public static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-      return;
+  private static Map<String, String> publishedFingerprints(Table t) {
+    Snapshot s = t.currentSnapshot();
+    String fp = s == null ? null : s.summary().get(FINGERPRINTS);
+    if (fp == null) {
+      return Map.of();
     }
-    if (Files.isSymbolicLink(p) || !Files.isDirectory(p)) {
-      Files.delete(p);
-      return;
+    try {
+      return JSON.readValue(fp, new TypeReference<TreeMap<String, String>>() {});
+    } catch (IOException e) {
+      throw new UncheckedIOException("unreadable " + FINGERPRINTS + " of " + t.name(), e);
     }
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(x);
+  }
+
+  private Commit commitOf(SparkSession spark, String namespace, String table, List<String> replaced,
+      List<String> removed) {
+    Table t = load(spark, namespace, table);
+    Snapshot s = t.currentSnapshot();
+    if (s == null) {
+      return new Commit(namespace, table, -1, 0, 0, 0, replaced, removed);
+    }
+    Map<String, String> m = s.summary();
+    Commit c = new Commit(namespace, table, s.snapshotId(), number(m, "added-records"), number(m, "deleted-records"),
+        number(m, "total-records"), replaced, removed);
+    commits.add(c);
+    return c;
+  }
+
+  /**
+   * The writes made through this lake since the last call, in order: each table's snapshot after
+   * the write (its current snapshot when the write found nothing to change).
+   */
+  public List<Commit> takeCommits() {
+    synchronized (commits) {
+      List<Commit> out = List.copyOf(commits);
+      commits.clear();
+      return out;
+    }
+  }
+
+  private static long number(Map<String, String> summary, String key) {
+    String v = summary.get(key);
+    return v == null ? 0 : Long.parseLong(v);
+  }
+
+  /** The table as of its current snapshot (pinned: later commits do not change this dataset); null when absent. */
+  public Dataset<Row> read(SparkSession spark, String namespace, String table) {
+    if (!exists(spark, namespace, table)) {
+      return null;
+    }
+    Snapshot s = load(spark, namespace, table).currentSnapshot();
+    return s == null ? spark.table(id(namespace, table)) : read(spark, namespace, table, s.snapshotId());
+  }
+
+  /**
+   * The rows of one partition ({@code value} as {@link #partitions} gives it) as of the current
+   * snapshot, selected by a filter Iceberg prunes the files with; null when the table is absent.
+   */
+  public Dataset<Row> readPartition(SparkSession spark, String namespace, String table, Partitioning p, String value) {
+    Dataset<Row> all = read(spark, namespace, table);
+    return all == null ? null : all.where(p.rowsOf(List.of(value), all.schema()));
+  }
+
+  /** The table as it was at snapshot {@code snapshotId} (time travel). */
+  public Dataset<Row> read(SparkSession spark, String namespace, String table, long snapshotId) {
+    return spark.read().option("versionAsOf", String.valueOf(snapshotId)).table(id(namespace, table));
+  }
+
+  /** The table's columns, from its Iceberg schema (no Spark job). */
+  public org.apache.spark.sql.types.StructType schema(SparkSession spark, String namespace, String table) {
+    return SparkSchemaUtil.convert(load(spark, namespace, table).schema());
+  }
+
+  /** The id of the current snapshot, empty when the table is absent or has no snapshot. */
+  public Optional<Long> currentSnapshot(SparkSession spark, String namespace, String table) {
+    if (!exists(spark, namespace, table)) {
+      return Optional.empty();
+    }
+    Snapshot s = load(spark, namespace, table).currentSnapshot();
+    return s == null ? Optional.empty() : Optional.of(s.snapshotId());
+  }
+
+  /** The summary of the current snapshot (empty map when none). */
+  public Map<String, String> summary(SparkSession spark, String namespace, String table) {
+    if (!exists(spark, namespace, table)) {
+      return Map.of();
+    }
+    Snapshot s = load(spark, namespace, table).currentSnapshot();
+    return s == null ? Map.of() : s.summary();
+  }
+
+  /**
+   * The newest snapshot in the current snapshot's history whose summary matches, e.g. the raw
+   * commit of an extract date; empty when none does.
+   */
+  public Optional<Map<String, String>> latestSummary(SparkSession spark, String namespace, String table,
+      Predicate<Map<String, String>> matches) {
+    if (!exists(spark, namespace, table)) {
+      return Optional.empty();
+    }
+    Table t = load(spark, namespace, table);
+    for (Snapshot s = t.currentSnapshot(); s != null;
+        s = s.parentId() == null ? null : t.snapshot(s.parentId())) {
+      if (matches.test(s.summary())) {
+        return Optional.of(s.summary());
       }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The data files of the current snapshot, from Iceberg's scan planning (no Spark job): what a
+   * reader outside Spark (DuckDB's {@code read_parquet([...])}, the PostgreSQL load) reads. Every
+   * column is in the files, the partition columns included. Empty when the table has no row.
+   */
+  public List<String> dataFiles(SparkSession spark, String namespace, String table) {
+    Table t = load(spark, namespace, table);
+    List<String> files = new ArrayList<>();
+    if (t.currentSnapshot() == null) {
+      return files;
+    }
+    try (CloseableIterable<FileScanTask> tasks = t.newScan().planFiles()) {
+      for (FileScanTask task : tasks) {
+        if (!task.deletes().isEmpty()) {
+          throw new IllegalStateException(t.name() + " has delete files; the lake writes copy-on-write only");
+        }
+        files.add(task.file().location());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("planning the scan of " + t.name(), e);
+    }
+    files.sort(null);
+    return files;
+  }
+
+  /**
+   * The partitions holding rows in the current snapshot, sorted: the identity value, or the month
+   * ({@code YYYY-MM}) of a {@code months(...)} partition. From the manifests, no Spark job.
+   */
+  public List<String> partitions(SparkSession spark, String namespace, String table) {
+    if (!exists(spark, namespace, table) || load(spark, namespace, table).spec().isUnpartitioned()) {
+      return new ArrayList<>();
+    }
+    return new ArrayList<>(partitionVersions(spark, namespace, table).keySet());
+  }
+
+  /**
+   * The version of each partition holding rows in the current snapshot (its value as
+   * {@link #partitions} gives it; {@code ""} for an unpartitioned table): a digest of the data files
+   * that hold it. A commit that leaves a partition alone leaves its version; one that rewrites it
+   * changes it. From the manifests, no Spark job.
+   */
+  public Map<String, String> partitionVersions(SparkSession spark, String namespace, String table) {
+    Table t = load(spark, namespace, table);
+    Map<String, List<String>> files = new TreeMap<>();
+    if (t.currentSnapshot() == null) {
+      return new TreeMap<>();
+    }
+    org.apache.iceberg.PartitionField field = t.spec().isUnpartitioned() ? null : t.spec().fields().get(0);
+    @SuppressWarnings("unchecked")
+    org.apache.iceberg.transforms.Transform<Object, Object> transform = field == null ? null
+        : (org.apache.iceberg.transforms.Transform<Object, Object>) field.transform();
+    org.apache.iceberg.types.Type type = field == null ? null : t.spec().partitionType().fields().get(0).type();
+    try (CloseableIterable<FileScanTask> tasks = t.newScan().planFiles()) {
+      for (FileScanTask task : tasks) {
+        String key = field == null ? "" : transform.toHumanString(type, task.file().partition().get(0, Object.class));
+        files.computeIfAbsent(key, k -> new ArrayList<>()).add(task.file().location());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("planning the scan of " + t.name(), e);
+    }
+    Map<String, String> out = new TreeMap<>();
+    files.forEach((k, v) -> {
+      v.sort(null);
+      out.put(k, digest(String.join("\n", v)));
+    });
+    return out;
+  }
+
+  /**
+   * Expires the snapshots of every table older than {@code olderThan} (the current one always
+   * kept), then deletes the table's data files that no kept snapshot reads and that were written
+   * before {@code olderThan} (a file written by a killed run, or replaced by a kept snapshot);
+   * returns the number of data files deleted.
+   *
+   * <p>Iceberg's core expiry keeps a file replaced by the kept snapshot until that snapshot
+   * expires too, and its orphan-file action costs several Spark jobs per table; this sweep reads
+   * the manifests and lists the table's {@code data/} directory, no Spark job.
+   */
+  public int expireSnapshots(SparkSession spark, Instant olderThan) {
+    Catalog c = catalog(spark);
+    int deleted = 0;
+    for (TableIdentifier id : tables(c)) {
+      Table t = c.loadTable(id);
+      long current = t.currentSnapshot() == null ? -1 : t.currentSnapshot().snapshotId();
+      boolean anyOld = false;
+      for (Snapshot s : t.snapshots()) {
+        anyOld |= s.snapshotId() != current && s.timestampMillis() < olderThan.toEpochMilli();
+      }
+      if (!anyOld) {
+        continue; // nothing to expire: no commit
+      }
+      int[] expired = {0};
+      t.expireSnapshots().expireOlderThan(olderThan.toEpochMilli()).retainLast(1).deleteWith(path -> {
+        t.io().deleteFile(path);
+        if (path.endsWith(".parquet")) {
+          expired[0]++;
+        }
+      }).commit();
+      deleted += expired[0];
+      t.refresh();
+      deleted += deleteUnreadFiles(spark, t, olderThan);
+    }
+    return deleted;
+  }
+
+  private static int deleteUnreadFiles(SparkSession spark, Table t, Instant olderThan) {
+    java.util.Set<String> read = new java.util.HashSet<>();
+    for (Snapshot s : t.snapshots()) {
+      try (CloseableIterable<FileScanTask> tasks = t.newScan().useSnapshot(s.snapshotId()).planFiles()) {
+        tasks.forEach(task -> read.add(new org.apache.hadoop.fs.Path(task.file().location()).toUri().getPath()));
+      } catch (IOException e) {
+        throw new UncheckedIOException("planning the scan of " + t.name(), e);
+      }
+    }
+    org.apache.hadoop.fs.Path data = new org.apache.hadoop.fs.Path(t.location(), "data");
+    int n = 0;
+    try {
+      org.apache.hadoop.fs.FileSystem fs = data.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(data)) {
+        return 0;
+      }
+      var it = fs.listFiles(data, true);
+      while (it.hasNext()) {
+        var f = it.next();
+        String path = f.getPath().toUri().getPath();
+        if (path.endsWith(".parquet") && !read.contains(path) && f.getModificationTime() < olderThan.toEpochMilli()) {
+          fs.delete(f.getPath(), false);
+          n++;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("removing unread files of " + t.name(), e);
+    }
+    return n;
+  }
+
+  /**
+   * Drops every table of the lake, their files included: the lake becomes empty, to be rebuilt by
+   * the run. The state files of the lake itself ({@code _sources.json}) stay.
+   */
+  public void clearTables(SparkSession spark) {
+    dropAll(spark);
+  }
+
+  /** Drops every table of the lake, their files included. */
+  public void dropAll(SparkSession spark) {
+    Catalog c = catalog(spark);
+    for (TableIdentifier id : tables(c)) {
+      c.dropTable(id, true);
+    }
+  }
+
+  private static List<TableIdentifier> tables(Catalog c) {
+    List<TableIdentifier> out = new ArrayList<>();
+    if (c instanceof SupportsNamespaces ns) {
+      for (Namespace n : ns.listNamespaces()) {
+        out.addAll(c.listTables(n));
+      }
+    }
+    return out;
+  }
+
+  /** The snapshot ids committed, by {@code namespace.table}, as recorded in the run ledger. */
+  public static Map<String, Long> snapshotIds(List<Commit> commits) {
+    Map<String, Long> m = new LinkedHashMap<>();
+    for (Commit c : commits) {
+      m.put(c.namespace() + "." + c.table(), c.snapshotId());
+    }
+    return m;
+  }
+
+  private static String digest(String s) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d, 0, 6);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 }

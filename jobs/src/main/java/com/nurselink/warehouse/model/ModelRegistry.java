@@ -52,9 +52,19 @@ public final class ModelRegistry {
    * @param partitionColumn the lake partition column of a gold table; null when it is published as
    *     a whole (or is intermediate)
    * @param labelColumn the label of a feature set (counted in its manifest); null when none
+   * @param monthOf the date column whose month {@code partitionColumn} holds ({@code YYYY-MM}): the lake
+   *     table is then partitioned by Iceberg's {@code months(monthOf)}; null when the partitions are the
+   *     values of {@code partitionColumn}
    */
-  public record Model(String name, Step step, Kind kind, String partitionColumn, String labelColumn) {
+  public record Model(String name, Step step, Kind kind, String partitionColumn, String labelColumn, String monthOf) {
+    public Model(String name, Step step, Kind kind, String partitionColumn, String labelColumn) {
+      this(name, step, kind, partitionColumn, labelColumn, null);
+    }
+
     public Model {
+      if (monthOf != null && partitionColumn == null) {
+        throw new IllegalArgumentException(name + ": a month partition needs its partition column");
+      }
       if (kind == Kind.INTERMEDIATE && partitionColumn != null) {
         throw new IllegalArgumentException(name + ": an intermediate model is not published");
       }
@@ -82,6 +92,13 @@ public final class ModelRegistry {
       return partitionColumn != null;
     }
 
+    /** How its lake table is partitioned; null when it is not. */
+    public com.nurselink.warehouse.lake.Lake.Partitioning partitioning() {
+      return partitionColumn == null ? null : monthOf == null
+          ? com.nurselink.warehouse.lake.Lake.Partitioning.identity(partitionColumn)
+          : com.nurselink.warehouse.lake.Lake.Partitioning.monthsOf(monthOf, partitionColumn);
+    }
+
     /**
      * Whether the table is published as one partition per logical date ({@code as_of_date=D}),
      * holding what the run for D computed; the other partitioned tables publish every partition
@@ -101,17 +118,22 @@ public final class ModelRegistry {
     return new Model(name, step, kind, partitionColumn, null);
   }
 
+  /** A table partitioned by the month of {@code dateColumn}, named by {@code monthColumn} ({@code YYYY-MM}). */
+  private static Model byMonth(String name, Step step, Kind kind, String monthColumn, String dateColumn) {
+    return new Model(name, step, kind, monthColumn, null, dateColumn);
+  }
+
   private static final List<Model> MODELS = List.of(
       model("dim_date", Step.MODEL, Kind.DIMENSION, null),
       model("dim_location", Step.MODEL, Kind.DIMENSION, null),
       model("dim_establishment", Step.MODEL, Kind.DIMENSION, null),
       model("dim_nurse", Step.MODEL, Kind.DIMENSION, null),
       model("int_nurse_versions", Step.MODEL, Kind.INTERMEDIATE, null),
-      model("fact_mission", Step.MODEL, Kind.FACT, "service_month"),
-      model("fact_application", Step.MODEL, Kind.FACT, "applied_month"),
-      model("fact_contract", Step.MODEL, Kind.FACT, "start_month"),
+      byMonth("fact_mission", Step.MODEL, Kind.FACT, "service_month", "service_date"),
+      byMonth("fact_application", Step.MODEL, Kind.FACT, "applied_month", "applied_date"),
+      byMonth("fact_contract", Step.MODEL, Kind.FACT, "start_month", "start_local_date"),
       model("int_mission_kpis", Step.KPIS, Kind.INTERMEDIATE, null),
-      model("kpi_mission_daily", Step.KPIS, Kind.KPI, "service_month"),
+      byMonth("kpi_mission_daily", Step.KPIS, Kind.KPI, "service_month", "service_date"),
       model("kpi_mission_monthly", Step.KPIS, Kind.KPI, "service_month"),
       model("kpi_contract_monthly", Step.KPIS, Kind.KPI, "start_month"),
       model("kpi_headline", Step.KPIS, Kind.KPI, AS_OF_DATE),

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The run ledger {@code etl_runs}: one row per (run, job) with its logical date, times, status,
@@ -46,6 +47,14 @@ public final class Ledger {
       + "run_id VARCHAR NOT NULL, job VARCHAR NOT NULL, seq INTEGER NOT NULL, logical_date DATE, "
       + "raised_at TIMESTAMP, message VARCHAR NOT NULL, delivery VARCHAR NOT NULL, PRIMARY KEY (run_id, seq))";
 
+  /** The lake snapshot each job committed, per table (Iceberg snapshot ids, for time travel). */
+  public static final String SNAPSHOTS_DDL = "CREATE TABLE IF NOT EXISTS etl_snapshots ("
+      + "run_id VARCHAR NOT NULL, job VARCHAR NOT NULL, table_name VARCHAR NOT NULL, snapshot_id BIGINT NOT NULL, "
+      + "PRIMARY KEY (run_id, job, table_name))";
+
+  /** One table's snapshot after a job of a run. */
+  public record Snapshot(String runId, String job, String table, long snapshotId) {}
+
   private final Connector connector;
 
   public Ledger(Connector connector) {
@@ -57,6 +66,7 @@ public final class Ledger {
     try (Statement st = c.createStatement()) {
       st.execute(DDL);
       st.execute(ALERTS_DDL);
+      st.execute(SNAPSHOTS_DDL);
     } catch (SQLException e) {
       c.close();
       throw e;
@@ -127,6 +137,51 @@ public final class Ledger {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot write the run ledger: " + Secrets.maskText(e.getMessage()), e);
     }
+  }
+
+  /**
+   * Records the lake snapshot of each table a job of a run wrote ({@code namespace.table} to
+   * snapshot id); a rerun of the job replaces what its earlier attempt recorded.
+   */
+  public void snapshots(String runId, String job, Map<String, Long> byTable) {
+    try (Connection c = open();
+        PreparedStatement del = c.prepareStatement("DELETE FROM etl_snapshots WHERE run_id = ? AND job = ?");
+        PreparedStatement ins = c.prepareStatement("INSERT INTO etl_snapshots (run_id, job, table_name, snapshot_id) "
+            + "VALUES (?, ?, ?, ?)")) {
+      c.setAutoCommit(false);
+      del.setString(1, runId);
+      del.setString(2, job);
+      del.executeUpdate();
+      for (Map.Entry<String, Long> e : byTable.entrySet()) {
+        ins.setString(1, runId);
+        ins.setString(2, job);
+        ins.setString(3, e.getKey());
+        ins.setLong(4, e.getValue());
+        ins.executeUpdate();
+      }
+      c.commit();
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot write the run ledger: " + Secrets.maskText(e.getMessage()), e);
+    }
+  }
+
+  /** The snapshots recorded for a run, by job then table. */
+  public List<Snapshot> snapshots(String runId) {
+    List<Snapshot> out = new ArrayList<>();
+    try (Connection c = open();
+        PreparedStatement ps = c.prepareStatement("SELECT s.run_id, s.job, s.table_name, s.snapshot_id "
+            + "FROM etl_snapshots s LEFT JOIN etl_runs r ON r.run_id = s.run_id AND r.job = s.job "
+            + "WHERE s.run_id = ? ORDER BY r.started_at, s.job, s.table_name")) {
+      ps.setString(1, runId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new Snapshot(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the run ledger: " + Secrets.maskText(e.getMessage()), e);
+    }
+    return out;
   }
 
   /** The alerts of a run, in the order they were raised. */

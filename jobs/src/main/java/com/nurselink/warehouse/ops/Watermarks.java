@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nurselink.warehouse.util.Secrets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import com.nurselink.warehouse.lake.LakeFiles;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -31,16 +29,16 @@ public final class Watermarks {
   private static final TypeReference<LinkedHashMap<String, String>> PENDING = new TypeReference<>() { };
 
   private final Ledger.Connector connector;
-  private final Path lakeRoot;
+  private final LakeFiles files;
 
-  public Watermarks(Ledger.Connector connector, Path lakeRoot) {
+  /** Watermarks committed in the warehouse ({@code connector}), pending ones in the lake's {@value #PENDING_FILE}. */
+  public Watermarks(Ledger.Connector connector, LakeFiles files) {
     this.connector = connector;
-    this.lakeRoot = lakeRoot;
+    this.files = files;
   }
 
-  private Path pendingFile() {
-    return lakeRoot.resolve("_state").resolve("pending_watermarks.json");
-  }
+  /** The pending watermarks, relative to the lake's root. */
+  public static final String PENDING_FILE = "_state/pending_watermarks.json";
 
   /** Committed watermarks by logical table (ISO-8601 UTC instants). */
   public Map<String, String> committed() {
@@ -67,25 +65,23 @@ public final class Watermarks {
       }
     });
     try {
-      Files.createDirectories(pendingFile().getParent());
-      Path tmp = pendingFile().resolveSibling(".pending_watermarks.json.tmp");
-      Files.writeString(tmp, JSON.writeValueAsString(present) + "\n");
-      Files.move(tmp, pendingFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      files.write(PENDING_FILE, JSON.writeValueAsString(present) + "\n");
     } catch (IOException e) {
-      throw new UncheckedIOException("writing " + pendingFile(), e);
+      throw new UncheckedIOException("writing " + files.path(PENDING_FILE), e);
     }
   }
 
   /** The pending watermarks, as {@link #setPending} wrote them; empty when there are none. */
   public Map<String, String> pending() {
-    if (!Files.exists(pendingFile())) {
+    var text = files.read(PENDING_FILE);
+    if (text.isEmpty()) {
       return new LinkedHashMap<>();
     }
     try {
-      Map<String, String> m = JSON.readValue(pendingFile().toFile(), PENDING);
+      Map<String, String> m = JSON.readValue(text.get(), PENDING);
       return m == null ? new LinkedHashMap<>() : m;
     } catch (IOException e) {
-      throw new UncheckedIOException("reading " + pendingFile() + ": " + Secrets.maskText(e.getMessage()), e);
+      throw new UncheckedIOException("reading " + files.path(PENDING_FILE) + ": " + Secrets.maskText(e.getMessage()), e);
     }
   }
 
@@ -111,11 +107,9 @@ public final class Watermarks {
         }
       }
       c.commit();
-      Files.deleteIfExists(pendingFile());
+      files.delete(PENDING_FILE);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot commit watermarks: " + Secrets.maskText(e.getMessage()), e);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
     return p;
   }

@@ -1,5 +1,7 @@
 package com.nurselink.warehouse.pipeline;
 
+import static org.apache.spark.sql.functions.lit;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,30 +17,34 @@ import com.nurselink.warehouse.source.SourceException;
 import com.nurselink.warehouse.source.SourceTable;
 import com.nurselink.warehouse.source.SqliteSnapshots;
 import com.nurselink.warehouse.util.Secrets;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * extract: for each logical table, take a consistent snapshot of its SQLite source (online backup)
  * or read PostgreSQL directly, check its schema against the contract before writing anything, and
- * publish {@code raw/<table>/extract_date=D/} (strings as read, PII pseudonymised).
+ * commit the partition {@code extract_date=D} of the Iceberg table {@code raw.<table>} (strings as
+ * read, PII pseudonymised).
  *
  * <p>PostgreSQL sources are read incrementally once a watermark is committed: rows with
  * {@code updated_at >= watermark - overlap} ({@code extract.overlap-seconds}); the staging merges
  * them into the clean layer. {@code --full-refresh} ignores watermarks. SQLite sources are read
  * whole from their snapshot (their mixed text timestamps cannot be range-filtered in SQL). The
- * partition carries {@code _extract.json} saying which mode produced it.
+ * commit's snapshot summary says which mode produced the partition ({@value #MARKER}).
  */
 public final class ExtractJob implements PipelineJob {
-  /** Name of the marker file inside a raw partition. */
-  public static final String MARKER = "_extract.json";
+  /** Partition column of the raw layer (and of the quarantine): the logical date of the extract. */
+  public static final String EXTRACT_DATE = "extract_date";
+  /** Snapshot summary key of a raw commit: the extract date it replaced. */
+  public static final String EXTRACT_DATE_PROPERTY = "nurselink.extract-date";
+  /** Snapshot summary key of a raw commit: how the partition was read ({@link #marker}). */
+  public static final String MARKER = "nurselink.extract";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Override
@@ -55,7 +61,7 @@ public final class ExtractJob implements PipelineJob {
     Retry retry = new Retry(s.getInt(ConfigKey.EXTRACT_RETRIES), s.getInt(ConfigKey.EXTRACT_RETRY_BACKOFF_MS),
         line -> ctx.progress().info("extract", line));
     int busyTimeout = s.getInt(ConfigKey.EXTRACT_BUSY_TIMEOUT_MS);
-    Watermarks watermarks = Warehouses.watermarks(s, ctx.lake().root());
+    Watermarks watermarks = Warehouses.watermarks(s, ctx.lake().files(ctx.spark()));
     boolean anyPostgres = ctx.sources().values().stream().anyMatch(SourceTable::isPostgres);
     Map<String, String> committed = ctx.fullRefresh() || !anyPostgres ? Map.of() : watermarks.committed();
     // Resolve and check every source before any write.
@@ -82,41 +88,46 @@ public final class ExtractJob implements PipelineJob {
       wheres.put(t, where);
     }
     // Only sources that could be read get here: a broken one fails with its own reason first.
-    boolean rebuild = LakeSources.check(ctx.lake(), ctx.sources(), ctx.fullRefresh());
-    // Read every table into the staging area; publish only when all four were read, so a source
-    // that fails half-way (a corrupt page, a dropped connection) leaves the raw layer as it was.
+    boolean rebuild = LakeSources.check(ctx.lake(), ctx.spark(), ctx.sources(), ctx.fullRefresh());
+    // Read every table whole (kept for the commit); commit only when all four were read, so a
+    // source that fails half-way (a corrupt page, a dropped connection) leaves the raw layer as it was.
     long total = 0;
     Map<String, String> pending = new LinkedHashMap<>();
-    List<Lake.Staged> staged = new ArrayList<>();
-    for (Map.Entry<String, Extractor.Extracted> e : reads.entrySet()) {
-      String t = e.getKey();
-      String marker = modes.get(t);
-      Lake.Staged st;
-      try {
-        st = retry.call(t + " from " + wheres.get(t), () -> ctx.lake().stage(e.getValue().raw(), "raw", t,
-            ctx.extractPartition(), ctx.runId(), dir -> writeMarker(dir, marker)));
-      } catch (Exception ex) { // SparkException is checked but thrown undeclared
-        throw new SourceException("cannot read " + wheres.get(t) + " table " + ctx.sources().get(t).physicalTable()
-            + ": " + Secrets.maskText(sourceReason(ex)), ex);
+    Map<String, Dataset<Row>> kept = new LinkedHashMap<>();
+    try {
+      for (Map.Entry<String, Extractor.Extracted> e : reads.entrySet()) {
+        String t = e.getKey();
+        String marker = modes.get(t);
+        Dataset<Row> rows = e.getValue().raw().withColumn(EXTRACT_DATE, lit(ctx.date().toString()))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+        kept.put(t, rows);
+        long n;
+        try {
+          n = retry.call(t + " from " + wheres.get(t), rows::count);
+        } catch (Exception ex) { // SparkException is checked but thrown undeclared
+          throw new SourceException("cannot read " + wheres.get(t) + " table " + ctx.sources().get(t).physicalTable()
+              + ": " + Secrets.maskText(sourceReason(ex)), ex);
+        }
+        ctx.progress().step("extract", t + (incremental(marker) ? " (incremental)" : ""), n);
+        total += n;
+        if (e.getValue().maxUpdatedAt() != null) {
+          pending.put(t, e.getValue().maxUpdatedAt());
+        }
       }
-      long n = ctx.spark().read().parquet(st.dir().toString()).count();
-      ctx.progress().step("extract", t + (incremental(marker) ? " (incremental)" : ""), n);
-      total += n;
-      staged.add(st);
-      if (e.getValue().maxUpdatedAt() != null) {
-        pending.put(t, e.getValue().maxUpdatedAt());
+      if (rebuild) {
+        // only now that the new sources are read: a failure before leaves the old lake whole
+        ctx.progress().info("extract", "the lake was built from other sources: rebuilding it from this run's"
+            + " sources (--full-refresh)");
+        ctx.lake().clearTables(ctx.spark());
       }
+      for (Map.Entry<String, Dataset<Row>> e : kept.entrySet()) {
+        ctx.lake().replacePartition(e.getValue(), "raw", e.getKey(), Lake.Partitioning.identity(EXTRACT_DATE),
+            ctx.date().toString(), Map.of(EXTRACT_DATE_PROPERTY, ctx.date().toString(), MARKER, modes.get(e.getKey())));
+      }
+    } finally {
+      kept.values().forEach(Dataset::unpersist);
     }
-    if (rebuild) {
-      // only now that the new sources are staged: a failure before leaves the old lake whole
-      ctx.progress().info("extract", "the lake was built from other sources: rebuilding it from this run's"
-          + " sources (--full-refresh)");
-      ctx.lake().clearTables();
-    }
-    for (Lake.Staged st : staged) {
-      ctx.lake().publish(st);
-    }
-    LakeSources.record(ctx.lake(), ctx.sources());
+    LakeSources.record(ctx.lake(), ctx.spark(), ctx.sources());
     watermarks.setPending(pending);
     int pruned = SqliteSnapshots.prune(snapDir, s.getInt(ConfigKey.SNAPSHOT_RETENTION_DAYS), Instant.now());
     if (pruned > 0) {
@@ -149,14 +160,14 @@ public final class ExtractJob implements PipelineJob {
       n.put("overlap_seconds", overlapSeconds);
     }
     try {
-      return JSON.writeValueAsString(n) + "\n";
+      return JSON.writeValueAsString(n);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   /** True when the marker text says the partition was read incrementally. */
-  static boolean incremental(String marker) {
+  public static boolean incremental(String marker) {
     try {
       return JSON.readTree(marker).path("mode").asText("").equals("incremental");
     } catch (JsonProcessingException e) {
@@ -164,21 +175,23 @@ public final class ExtractJob implements PipelineJob {
     }
   }
 
-  static void writeMarker(Path dir, String marker) {
-    try {
-      Files.writeString(dir.resolve(MARKER), marker);
-    } catch (IOException ex) {
-      throw new UncheckedIOException(ex);
+  /**
+   * True when the raw partition of the run's date was extracted incrementally: the summary of the
+   * raw commit of that date says so. A partition whose commit is no longer in the table's history
+   * (expired) or was committed without the marker was read whole. Throws when the table has no
+   * partition of that date.
+   */
+  public static boolean incremental(RunContext ctx, String table) {
+    String d = ctx.date().toString();
+    var summary = ctx.lake().latestSummary(ctx.spark(), "raw", table, m -> d.equals(m.get(EXTRACT_DATE_PROPERTY)));
+    if (summary.isEmpty()) {
+      if (!ctx.lake().partitions(ctx.spark(), "raw", table).contains(d)) {
+        throw new IllegalStateException("no raw extract for " + table + " on " + d + " in " + ctx.lake()
+            + ": run the extract job first");
+      }
+      return false;
     }
-  }
-
-  /** True when the raw partition was extracted incrementally; a partition without marker was read whole. */
-  public static boolean incremental(Path rawPartition) {
-    Path m = rawPartition.resolve(MARKER);
-    try {
-      return Files.exists(m) && incremental(Files.readString(m));
-    } catch (IOException | UncheckedIOException e) {
-      throw new IllegalStateException("cannot read the extract marker " + m + ": " + Errors.oneLine(e), e);
-    }
+    String marker = summary.get().get(MARKER);
+    return marker != null && incremental(marker);
   }
 }

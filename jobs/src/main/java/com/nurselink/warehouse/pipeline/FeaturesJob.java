@@ -3,9 +3,7 @@ package com.nurselink.warehouse.pipeline;
 import com.nurselink.warehouse.features.Manifest;
 import com.nurselink.warehouse.model.ModelRegistry;
 import com.nurselink.warehouse.model.Models;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import com.nurselink.warehouse.lake.Lake;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -13,10 +11,21 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * features: the ML feature sets as of the logical date D (sql/features/*.sql), each published as
- * {@code features/<set>/as_of_date=D/} together with its {@code _manifest.json}.
+ * features: the ML feature sets as of the logical date D (sql/features/*.sql), each committed as
+ * the partition {@code as_of_date=D} of its Iceberg table {@code features.<set>}, its manifest in
+ * the commit's snapshot summary ({@value #MANIFEST_PROPERTY}) and in
+ * {@code <lake>/features/<set>/manifests/as_of_date=D/_manifest.json}.
  */
 public final class FeaturesJob implements PipelineJob {
+  /** Snapshot summary key of a feature set's commit: its manifest. */
+  public static final String MANIFEST_PROPERTY = "nurselink.manifest";
+
+  /** The manifest of a feature set as of a date, relative to the lake's root. */
+  public static String manifestFile(String featureSet, java.time.LocalDate asOf) {
+    return ModelRegistry.FEATURES + "/" + featureSet + "/manifests/" + ModelRegistry.AS_OF_DATE + "=" + asOf
+        + "/_manifest.json";
+  }
+
   @Override
   public String id() {
     return "features";
@@ -43,15 +52,11 @@ public final class FeaturesJob implements PipelineJob {
       try {
         String manifest = Manifest.build(g.name(), ctx.date(), df, g.labelColumn(), Manifest.codeVersion(),
             watermarks);
-        ctx.lake().writeSinglePartition(df.drop(g.partitionColumn()), g.namespace(), g.name(),
-            g.partitionColumn() + "=" + ctx.date(), ctx.runId(), dir -> {
-              try {
-                Files.writeString(dir.resolve("_manifest.json"), manifest);
-              } catch (IOException e) {
-                throw new UncheckedIOException(e);
-              }
-            });
-        long n = df.count();
+        Lake.Commit c = ctx.lake().replacePartition(df, g.namespace(), g.name(), g.partitioning(),
+            ctx.date().toString(), Map.of(MANIFEST_PROPERTY, manifest));
+        // beside the table for readers outside Spark; the commit's summary holds the same text
+        ctx.lake().files(ctx.spark()).write(manifestFile(g.name(), ctx.date()), manifest);
+        long n = c.addedRows();
         ctx.progress().step("features", g.name(), n);
         rows += n;
       } finally {

@@ -30,17 +30,16 @@ public final class KpisJob implements PipelineJob {
       if (df == null) {
         throw new IllegalStateException("KPI " + g.name() + " was not built");
       }
-      long written = -1;
+      long n;
       if (g.partitionedByRunDate()) {
-        ctx.lake().writeSinglePartition(df.drop(g.partitionColumn()), g.namespace(), g.name(),
-            g.partitionColumn() + "=" + ctx.date(), ctx.runId(), null);
+        n = ctx.lake().replacePartition(df, g.namespace(), g.name(), g.partitioning(), ctx.date().toString(),
+            Map.of()).addedRows();
       } else {
-        var p = ctx.lake().writeChangedPartitions(df, g.namespace(), g.name(), g.partitionColumn(), ctx.runId());
-        ctx.progress().info("kpis", g.name() + ": " + p.replaced().size() + " partition(s) rewritten, "
-            + p.removed().size() + " removed");
-        written = p.rows();
+        var c = ctx.lake().replaceChangedPartitions(df, g.namespace(), g.name(), g.partitioning());
+        ctx.progress().info("kpis", g.name() + ": " + c.replaced().size() + " partition(s) rewritten, "
+            + c.removed().size() + " removed");
+        n = c.totalRows();
       }
-      long n = written >= 0 ? written : ctx.lake().read(ctx.spark(), g.namespace(), g.name()).count();
       ctx.progress().step("kpis", g.name(), n);
       rows += n;
     }

@@ -9,9 +9,9 @@ import com.nurselink.warehouse.source.SourceTable;
 import com.nurselink.warehouse.util.Secrets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import com.nurselink.warehouse.lake.LakeFiles;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import org.apache.spark.sql.SparkSession;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -57,15 +57,16 @@ public final class LakeSources {
   }
 
   /** The recorded sources of the lake; empty when none were recorded (a new lake). */
-  public static Map<String, String> recorded(Lake lake) {
-    Path f = lake.root().resolve(FILE);
-    if (!Files.isRegularFile(f)) {
+  public static Map<String, String> recorded(Lake lake, SparkSession spark) {
+    LakeFiles files = lake.files(spark);
+    var text = files.read(FILE);
+    if (text.isEmpty()) {
       return Map.of();
     }
     try {
-      return JSON.readValue(f.toFile(), new TypeReference<TreeMap<String, String>>() {});
+      return JSON.readValue(text.get(), new TypeReference<TreeMap<String, String>>() {});
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + f, e);
+      throw new UncheckedIOException("cannot read " + files.path(FILE), e);
     }
   }
 
@@ -74,8 +75,8 @@ public final class LakeSources {
    * sources are refused with one line, unless {@code fullRefresh}: then true is returned, and the
    * caller removes the lake's tables ({@link Lake#clearTables}) once the new data is staged.
    */
-  public static boolean check(Lake lake, Map<String, SourceTable> sources, boolean fullRefresh) {
-    Map<String, String> before = recorded(lake);
+  public static boolean check(Lake lake, SparkSession spark, Map<String, SourceTable> sources, boolean fullRefresh) {
+    Map<String, String> before = recorded(lake, spark);
     Map<String, String> now = identities(sources);
     if (before.isEmpty() || before.equals(now)) {
       return false;
@@ -89,7 +90,7 @@ public final class LakeSources {
           is.add(display(t, id));
         }
       });
-      throw new ConfigException("the lake " + lake.root() + " was built from other sources (" + String.join(", ", was)
+      throw new ConfigException("the lake " + lake + " was built from other sources (" + String.join(", ", was)
           + "; this run reads " + String.join(", ", is) + "): rerun with --full-refresh to rebuild it from the new "
           + "sources, or set lake.path to another lake");
     }
@@ -105,15 +106,12 @@ public final class LakeSources {
   }
 
   /** Records the sources the lake is now built from (atomically: written aside, then moved). */
-  public static void record(Lake lake, Map<String, SourceTable> sources) {
-    Path f = lake.root().resolve(FILE);
-    Path tmp = lake.root().resolve("." + FILE + ".tmp");
+  public static void record(Lake lake, SparkSession spark, Map<String, SourceTable> sources) {
+    LakeFiles files = lake.files(spark);
     try {
-      Files.createDirectories(lake.root());
-      JSON.writeValue(tmp.toFile(), identities(sources));
-      Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      files.write(FILE, JSON.writeValueAsString(identities(sources)) + "\n");
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + f, e);
+      throw new UncheckedIOException("cannot write " + files.path(FILE), e);
     }
   }
 }

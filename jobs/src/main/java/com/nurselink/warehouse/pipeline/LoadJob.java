@@ -20,14 +20,14 @@ public final class LoadJob implements PipelineJob {
   public JobResult run(RunContext ctx) throws Exception {
     Map<String, Long> counts = Warehouses.isPostgres(ctx.settings())
         ? Warehouses.postgres(ctx.settings()).load(ctx.spark(), ctx.lake(), GoldTables.all())
-        : Warehouses.duckdb(ctx.settings()).load(ctx.lake(), GoldTables.all());
+        : Warehouses.duckdb(ctx.settings()).load(ctx.spark(), ctx.lake(), GoldTables.all());
     long total = 0;
     for (Map.Entry<String, Long> e : counts.entrySet()) {
       ctx.progress().step("load", e.getKey(), e.getValue());
       total += e.getValue();
     }
     FaultPoints.reach("before-commit:watermarks");
-    Map<String, String> committed = Warehouses.watermarks(ctx.settings(), ctx.lake().root()).commitPending(ctx.runId());
+    Map<String, String> committed = Warehouses.watermarks(ctx.settings(), ctx.lake().files(ctx.spark())).commitPending(ctx.runId());
     if (!committed.isEmpty()) {
       ctx.progress().info("load", "watermarks committed: " + committed);
     }

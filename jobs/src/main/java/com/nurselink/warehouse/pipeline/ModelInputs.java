@@ -19,7 +19,7 @@ final class ModelInputs {
     for (String t : SourceContract.names()) {
       Dataset<Row> df = ctx.lake().read(ctx.spark(), "clean", t);
       if (df == null) {
-        throw new IllegalStateException("no clean " + t + " in " + ctx.lake().root() + ": run the stage job first");
+        throw new IllegalStateException("no clean " + t + " in " + ctx.lake() + ": run the stage job first");
       }
       df.createOrReplaceTempView("clean_" + t);
     }
@@ -30,7 +30,7 @@ final class ModelInputs {
     for (String t : tables) {
       Dataset<Row> df = ctx.lake().read(ctx.spark(), layer, t);
       if (df == null) {
-        throw new IllegalStateException("no " + layer + "/" + t + " in " + ctx.lake().root()
+        throw new IllegalStateException("no " + layer + "/" + t + " in " + ctx.lake()
             + ": run the model job first");
       }
       df.createOrReplaceTempView(t);

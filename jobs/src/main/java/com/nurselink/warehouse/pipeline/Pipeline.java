@@ -3,6 +3,8 @@ package com.nurselink.warehouse.pipeline;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nurselink.warehouse.config.ConfigKey;
+import com.nurselink.warehouse.lake.Lake;
+import com.nurselink.warehouse.model.ModelRegistry;
 import com.nurselink.warehouse.ops.Alerts;
 import com.nurselink.warehouse.ops.JobGraph;
 import com.nurselink.warehouse.ops.Ledger;
@@ -80,7 +82,6 @@ public final class Pipeline {
   public static List<Outcome> run(RunContext ctx, List<String> jobs, Ledger ledger, Alerts alerts,
       Alerts.Rules rules) {
     List<Outcome> outcomes = new ArrayList<>();
-    ctx.lake().sweepStaging(ctx.runId());
     for (String id : jobs) {
       PipelineJob job = JOBS.get(id).get();
       Instant start = Instant.now();
@@ -99,7 +100,11 @@ public final class Pipeline {
           ctx.progress().info(id, "skipped: " + r.skipped());
           continue;
         }
+        Map<String, Long> snapshots = Lake.snapshotIds(ctx.lake().takeCommits());
         if (ledger != null) {
+          if (!snapshots.isEmpty()) {
+            ledger.snapshots(ctx.runId(), id, snapshots);
+          }
           ledger.finished(ctx.runId(), id, Instant.now(), "success", r.rowsIn(), r.rowsOut(), r.rowsQuarantined(),
               json(r.watermarks()), null);
         }
@@ -116,6 +121,7 @@ public final class Pipeline {
         ctx.progress().info(id, String.format(Locale.ROOT, "done: in %,d  out %,d  quarantined %,d  (%.1f s, %,.0f rows/s)",
             r.rowsIn(), r.rowsOut(), r.rowsQuarantined(), secs, secs > 0 ? r.rowsIn() / secs : 0.0));
       } catch (Exception | Error e) {
+        ctx.lake().takeCommits();
         double secs = (System.nanoTime() - t0) / 1e9;
         String msg = Errors.oneLine(e);
         if (ledger != null) {
@@ -130,16 +136,35 @@ public final class Pipeline {
           raise(ctx, id, ledger, alerts, List.of(rules.jobFailed(id, ctx.date(), msg)));
         }
         break;
-      } finally {
-        ctx.lake().sweepStaging("");
       }
     }
+    boolean succeeded = outcomes.size() == jobs.size()
+        && outcomes.stream().noneMatch(o -> o.status().equals("failed"));
+    if (succeeded) {
+      expire(ctx);
+    }
     if (jobs.contains("extract")) {
-      boolean succeeded = outcomes.size() == jobs.size()
-          && outcomes.stream().noneMatch(o -> o.status().equals("failed"));
       SqliteSnapshots.settle(Path.of(ctx.settings().get(ConfigKey.SNAPSHOT_DIR)), ctx.runId(), succeeded);
     }
     return outcomes;
+  }
+
+  /**
+   * Expires the lake snapshots older than {@code lake.snapshot-retention-days} and removes the
+   * files no kept snapshot reads (the current snapshot of every table is kept). A failure here is
+   * reported and leaves the run successful: every table is committed by then.
+   */
+  static void expire(RunContext ctx) {
+    int days = ctx.settings().getInt(ConfigKey.LAKE_SNAPSHOT_RETENTION_DAYS);
+    try {
+      int removed = ctx.lake().expireSnapshots(ctx.spark(), Instant.now().minus(java.time.Duration.ofDays(days)));
+      if (removed > 0) {
+        ctx.progress().info("run", "lake: " + removed + " data file(s) of snapshots older than " + days
+            + " day(s) removed");
+      }
+    } catch (RuntimeException e) {
+      ctx.progress().info("run", "warning: could not expire old lake snapshots: " + Errors.oneLine(e));
+    }
   }
 
   /** Prints, sends (when a webhook is configured) and records each alert of a job. */
@@ -161,8 +186,8 @@ public final class Pipeline {
   /** Headline KPIs of D versus the latest earlier date in the lake. */
   static List<String> kpiMoves(RunContext ctx, Alerts.Rules rules) {
     var lake = ctx.lake();
-    List<String> parts = lake.partitions("warehouse", "kpi_headline");
-    String current = "as_of_date=" + ctx.date();
+    List<String> parts = lake.partitions(ctx.spark(), "warehouse", "kpi_headline");
+    String current = ctx.date().toString();
     String previous = null;
     for (String p : parts) {
       if (p.compareTo(current) < 0) {
@@ -176,7 +201,8 @@ public final class Pipeline {
   }
 
   private static Map<String, Number> headline(RunContext ctx, String partition) {
-    var rows = ctx.spark().read().parquet(ctx.lake().table("warehouse", "kpi_headline").resolve(partition).toString())
+    var rows = ctx.lake().readPartition(ctx.spark(), "warehouse", "kpi_headline",
+        ModelRegistry.byName("kpi_headline").partitioning(), partition)
         .collectAsList();
     Map<String, Number> m = new LinkedHashMap<>();
     if (rows.isEmpty()) {

@@ -98,11 +98,11 @@ public final class ServeJob implements PipelineJob {
     String table = "features_nurse";
     Dataset<Row> all = ctx.lake().read(ctx.spark(), ModelRegistry.FEATURES, table);
     if (all == null) {
-      throw new IllegalStateException("no features/" + table + " in " + ctx.lake().root() + ": run the features job first");
+      throw new IllegalStateException("no features/" + table + " in " + ctx.lake() + ": run the features job first");
     }
     Dataset<Row> features = all.filter(functions.col(ModelRegistry.AS_OF_DATE).equalTo(ctx.date().toString()));
     if (features.isEmpty()) {
-      throw new IllegalStateException("no features/" + table + " as of " + ctx.date() + " in " + ctx.lake().root()
+      throw new IllegalStateException("no features/" + table + " as of " + ctx.date() + " in " + ctx.lake()
           + ": run the features job for that date first");
     }
     List<String> fields = new ArrayList<>();

@@ -1,6 +1,7 @@
 package com.nurselink.warehouse.sink;
 
 import com.nurselink.warehouse.lake.Lake;
+import com.nurselink.warehouse.model.ModelRegistry;
 import com.nurselink.warehouse.ops.Ledger;
 import com.nurselink.warehouse.util.Secrets;
 import java.io.IOException;
@@ -31,7 +32,8 @@ import org.apache.spark.sql.functions;
  * {@code sql/warehouse/} ({@link SchemaMigrator}). A load copies each gold table partition by
  * partition: in one transaction the partition's rows are deleted and the new ones COPYed in, so a
  * concurrent reader (MVCC) sees the old partition or the new, never half. Partitions whose lake
- * fingerprint did not change since the last load are skipped. {@code fact_contract} is declaratively
+ * version (the data files of the lake's current snapshot that hold it) did not change since the
+ * last load are skipped. {@code fact_contract} is declaratively
  * partitioned by month (LIST on {@code start_month}); its partitions are created on demand.
  */
 public final class PostgresWarehouse {
@@ -89,32 +91,31 @@ public final class PostgresWarehouse {
       Map<GoldTables.Gold, List<Copy>> copies = new LinkedHashMap<>();
       Map<GoldTables.Gold, List<String>> partitions = new LinkedHashMap<>();
       for (GoldTables.Gold g : tables) {
-        if (!lake.exists(g.layer(), g.name())) {
+        if (!lake.exists(spark, g.layer(), g.name())) {
           continue;
         }
         List<String> cols = columnsOf(c, g.name());
-        Dataset<Row> published = lake.read(spark, g.layer(), g.name());
-        if (published != null) {
-          checkColumns(g.name(), List.of(published.columns()), cols);
-        }
+        checkColumns(g.name(), List.of(lake.schema(spark, g.layer(), g.name()).fieldNames()), cols);
+        // each partition's version: the data files of the current snapshot that hold it
+        Map<String, String> versions = lake.partitionVersions(spark, g.layer(), g.name());
         List<Copy> todo = new ArrayList<>();
         if (!g.partitioned()) {
-          String fp = fingerprintOfTable(lake.table(g.layer(), g.name()));
-          if (fp != null && fp.equals(loaded.get(g.name() + "/"))) {
-            continue;
+          String fp = versions.getOrDefault("", "empty");
+          if (!fp.equals(loaded.get(g.name() + "/"))) {
+            todo.add(new Copy("", null, fp, lake.read(spark, g.layer(), g.name())));
           }
-          todo.add(new Copy("", null, fp, spark.read().parquet(lake.table(g.layer(), g.name()).toString())));
         } else {
-          partitions.put(g, lake.partitions(g.layer(), g.name()));
-          for (String part : partitions.get(g)) {
-            String fp = fingerprintOf(lake.table(g.layer(), g.name()).resolve(part));
-            if (fp != null && fp.equals(loaded.get(g.name() + "/" + part))) {
+          List<String> parts = new ArrayList<>();
+          for (Map.Entry<String, String> v : versions.entrySet()) {
+            String part = g.partitionColumn() + "=" + v.getKey();
+            parts.add(part);
+            if (v.getValue().equals(loaded.get(g.name() + "/" + part))) {
               continue;
             }
-            String value = part.substring(part.indexOf('=') + 1);
-            todo.add(new Copy(part, value, fp, spark.read().parquet(lake.table(g.layer(), g.name()).resolve(part)
-                .toString()).withColumn(g.partitionColumn(), functions.lit(value))));
+            todo.add(new Copy(part, v.getKey(), v.getValue(),
+                lake.readPartition(spark, g.layer(), g.name(), ModelRegistry.byName(g.name()).partitioning(), v.getKey())));
           }
+          partitions.put(g, parts);
         }
         for (Copy copy : todo) {
           checkColumns(g.name(), List.of(copy.rows().columns()), cols);
@@ -267,21 +268,4 @@ public final class PostgresWarehouse {
     }
   }
 
-  private static String fingerprintOf(Path partitionDir) {
-    try {
-      Path f = partitionDir.resolve("_fingerprint");
-      return Files.exists(f) ? Files.readString(f).strip() : null;
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
-  /** An unpartitioned table's version: the directory its link points to (one per publication). */
-  private static String fingerprintOfTable(Path tableLink) {
-    try {
-      return Files.isSymbolicLink(tableLink) ? Files.readSymbolicLink(tableLink).toString() : null;
-    } catch (IOException e) {
-      return null;
-    }
-  }
 }

@@ -4,6 +4,7 @@ import com.nurselink.warehouse.config.ConfigKey;
 import com.nurselink.warehouse.config.Settings;
 import com.nurselink.warehouse.ops.Ledger;
 import com.nurselink.warehouse.ops.Watermarks;
+import com.nurselink.warehouse.lake.LakeFiles;
 import java.nio.file.Path;
 
 /** The warehouse of the configured environment: DuckDB file (dev) or PostgreSQL (staging, prod). */
@@ -35,7 +36,7 @@ public final class Warehouses {
     return new Ledger(connector(s));
   }
 
-  public static Watermarks watermarks(Settings s, Path lakeRoot) {
-    return new Watermarks(connector(s), lakeRoot);
+  public static Watermarks watermarks(Settings s, LakeFiles lakeFiles) {
+    return new Watermarks(connector(s), lakeFiles);
   }
 }

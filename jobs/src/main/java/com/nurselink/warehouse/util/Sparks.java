@@ -13,6 +13,15 @@ public final class Sparks {
    * otherwise {@code master} (e.g. {@code local[*]}) is used with the driver bound to loopback.
    */
   public static SparkSession session(String appName, String master, int shufflePartitions, boolean verbose) {
+    return session(appName, master, shufflePartitions, verbose, java.util.Map.of());
+  }
+
+  /**
+   * The session for the jobs, with {@code passthrough} (the {@code spark.<key>} settings of the
+   * configuration, e.g. {@code spark.hadoop.fs.s3a.endpoint}) set last, as they are.
+   */
+  public static SparkSession session(String appName, String master, int shufflePartitions, boolean verbose,
+      java.util.Map<String, String> passthrough) {
     quietLogs(verbose);
     SparkSession.Builder b = SparkSession.builder().appName(appName);
     boolean submitted = System.getProperty("spark.master") != null;
@@ -24,7 +33,7 @@ public final class Sparks {
           // one process: every task is local, waiting for a better locality only delays it
           .config("spark.locality.wait", "0s");
     }
-    return b.config("spark.sql.session.timeZone", "UTC")
+    b.config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
         .config("spark.sql.shuffle.partitions", String.valueOf(shufflePartitions))
         .config("spark.sql.adaptive.enabled", "true")
@@ -34,8 +43,18 @@ public final class Sparks {
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.datetime.java8API.enabled", "true")
         .config("spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs", "false")
-        .config("spark.hadoop.parquet.summary.metadata.level", "NONE")
-        .getOrCreate();
+        .config("spark.hadoop.parquet.summary.metadata.level", "NONE");
+    passthrough.forEach(b::config);
+    SparkSession spark = b.getOrCreate();
+    // a session already running in this JVM (tests, notebooks) takes the runtime settings
+    passthrough.forEach((k, v) -> {
+      if (k.startsWith("spark.hadoop.")) {
+        spark.sparkContext().hadoopConfiguration().set(k.substring("spark.hadoop.".length()), v);
+      } else if (spark.conf().isModifiable(k)) {
+        spark.conf().set(k, v);
+      }
+    });
+    return spark;
   }
 
   /** Spark, Hadoop and Parquet INFO logs off unless verbose. */
@@ -47,6 +66,7 @@ public final class Sparks {
       Configurator.setLevel("org.apache.hadoop", Level.ERROR);
       Configurator.setLevel("org.apache.parquet", Level.ERROR);
       Configurator.setLevel("org.sparkproject", Level.ERROR);
+      Configurator.setLevel("org.apache.iceberg", Level.ERROR);
     }
   }
 }

@@ -8,6 +8,8 @@ import com.nurselink.warehouse.SparkTestBase;
 import com.nurselink.warehouse.config.Settings;
 import com.nurselink.warehouse.generate.Generator;
 import com.nurselink.warehouse.lake.Lake;
+import com.nurselink.warehouse.pipeline.ExtractJob;
+import com.nurselink.warehouse.model.ModelRegistry;
 import com.nurselink.warehouse.sink.DuckDbWarehouse;
 import com.nurselink.warehouse.sink.GoldTables;
 import com.nurselink.warehouse.sink.PostgresWarehouse;
@@ -256,8 +258,15 @@ class PostgresWarehousePipelineTest extends SparkTestBase {
           + D + "'");
       assertTrue(extracted < sourceRows / 4, "incremental extract read " + extracted + " of " + sourceRows + " rows");
     }
-    assertTrue(Files.readString(pgLake.resolve("raw/missions/extract_date=" + next + "/_extract.json"))
-        .contains("incremental"));
+    // the lake's catalog is in the warehouse database (staging: lake.catalog=jdbc)
+    Lake lake = new Lake(pgLake.toString(), new Lake.CatalogSpec("jdbc", warehouse));
+    String day = next.toString();
+    Map<String, String> rawCommit = lake.latestSummary(spark(), "raw", "missions",
+        m -> day.equals(m.get(ExtractJob.EXTRACT_DATE_PROPERTY))).orElseThrow();
+    assertTrue(ExtractJob.incremental(rawCommit.get(ExtractJob.MARKER)), rawCommit.toString());
+    // the late updates rewrote exactly the KPI months they touch, in one commit (its snapshot summary)
+    Map<String, String> kpiCommit = lake.summary(spark(), "warehouse", "kpi_mission_daily");
+    assertEquals(String.valueOf(missionMonths.size()), kpiCommit.get("changed-partition-count"), kpiCommit.toString());
     assertEquals(missionMonths, rewritten(before, afterIncremental, "kpi_mission_daily"));
     assertEquals(missionMonths, rewritten(before, afterIncremental, "kpi_mission_monthly"));
     Set<String> contractRewritten = rewritten(before, afterIncremental, "kpi_contract_monthly");
@@ -300,12 +309,14 @@ class PostgresWarehousePipelineTest extends SparkTestBase {
     String kMonth = kpis.groupBy("service_month").count().orderBy(functions.desc("count")).first().getString(0);
     Lake full = new Lake(dir.resolve("lake-full"));
     Lake fewer = new Lake(dir.resolve("lake-fewer"));
-    full.writeChangedPartitions(contracts, "warehouse", "fact_contract", "start_month", "c1");
-    full.writeChangedPartitions(kpis, "warehouse", "kpi_mission_daily", "service_month", "c1");
-    fewer.writeChangedPartitions(contracts.where("contract_key % 2 = 0"), "warehouse", "fact_contract",
-        "start_month", "c2");
-    fewer.writeChangedPartitions(kpis.where("dayofmonth(service_date) % 2 = 0"), "warehouse", "kpi_mission_daily",
-        "service_month", "c2");
+    var byContractMonth = ModelRegistry.byName("fact_contract").partitioning();
+    var byServiceMonth = ModelRegistry.byName("kpi_mission_daily").partitioning();
+    full.replaceChangedPartitions(contracts, "warehouse", "fact_contract", byContractMonth);
+    full.replaceChangedPartitions(kpis, "warehouse", "kpi_mission_daily", byServiceMonth);
+    fewer.replaceChangedPartitions(contracts.where("contract_key % 2 = 0"), "warehouse", "fact_contract",
+        byContractMonth);
+    fewer.replaceChangedPartitions(kpis.where("dayofmonth(service_date) % 2 = 0"), "warehouse", "kpi_mission_daily",
+        byServiceMonth);
     List<GoldTables.Gold> tables = List.of(GoldTables.byName("fact_contract"), GoldTables.byName("kpi_mission_daily"));
     PostgresWarehouse pg = new PostgresWarehouse(wh);
     pg.load(spark(), full, tables);

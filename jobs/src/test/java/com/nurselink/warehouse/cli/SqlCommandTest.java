@@ -33,14 +33,12 @@ class SqlCommandTest {
     warehouse = dir.resolve("warehouse/nurselink.duckdb");
     confDir = Files.createDirectories(dir.resolve("conf"));
     Files.writeString(confDir.resolve("dev.conf"), "# test\n");
-    // a published table is a link onto a version directory, as the lake publishes them
-    Path version = Files.createDirectories(lake.resolve("_versions/clean/users/v1"));
-    Files.createDirectories(lake.resolve("clean"));
-    Files.createSymbolicLink(lake.resolve("clean/users"), version);
+    // a data file where the lake's Iceberg tables keep them
+    Path version = Files.createDirectories(lake.resolve("clean/users/data"));
     try (Connection c = new DuckDbWarehouse(warehouse).open(); Statement st = c.createStatement()) {
       st.execute("CREATE TABLE dim_mission AS SELECT range AS mission_id, 'city ' || range AS city FROM range(250)");
       st.execute("COPY (SELECT 7 AS user_id, 'Lyon' AS city) TO '" + version.resolve("part-0.parquet") + "' (FORMAT parquet)");
-      st.execute("CREATE VIEW clean_users AS SELECT * FROM read_parquet('" + lake.resolve("clean/users/*.parquet") + "')");
+      st.execute("CREATE VIEW clean_users AS SELECT * FROM read_parquet(['" + version.resolve("part-0.parquet") + "'])");
     }
   }
 
@@ -66,9 +64,9 @@ class SqlCommandTest {
         """, ""), sql("SELECT * FROM dim_mission WHERE mission_id = 3"));
     assertEquals(new CliResult(0, "user_id,city\n7,Lyon\n", ""), sql("--csv", "SELECT * FROM clean_users"));
     assertEquals(new CliResult(0, "user_id,city\n7,Lyon\n", ""),
-        sql("--csv", "SELECT * FROM read_parquet('" + lake.resolve("clean/users/*.parquet") + "')"));
+        sql("--csv", "SELECT * FROM read_parquet('" + lake.resolve("clean/users/data/*.parquet") + "')"));
     assertEquals(new CliResult(0, "n\n1\n", ""),
-        sql("--csv", "SELECT count(*) AS n FROM read_parquet('" + lake.resolve("*/*/*.parquet") + "')"));
+        sql("--csv", "SELECT count(*) AS n FROM read_parquet('" + lake.resolve("*/*/*/*.parquet") + "')"));
     assertEquals(0, sql("DESCRIBE dim_mission").code());
     assertEquals(0, sql("EXPLAIN SELECT count(*) FROM dim_mission").code());
     assertEquals(new CliResult(0, "n\n250\n", ""),

@@ -7,13 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.nurselink.warehouse.SparkTestBase;
 import com.nurselink.warehouse.generate.Generator;
 import com.nurselink.warehouse.lake.Lake;
+import com.nurselink.warehouse.model.ModelRegistry;
 import com.nurselink.warehouse.ops.JobGraph;
 import com.nurselink.warehouse.util.FaultPoints;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -23,9 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -39,19 +36,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Crashes at the steps of the publication protocol, chosen by name ({@link FaultPoints}) instead of
- * kills timed by the machine's speed; and a write failing mid-partition.
+ * Crashes at the steps of each commit, chosen by name ({@link FaultPoints}) instead of kills timed
+ * by the machine's speed; and a write failing mid-partition.
  *
  * <p>One uninterrupted run for date D over the outputs of a run for D-1, the source changed in
- * between (a few missions updated, one month's missions deleted: partitions republished, left
- * alone and removed), is observed in this JVM. At every fault point it reaches, the published lake
- * is checked as a reader resolving its links sees it: each table or partition is its previous
- * version or its new one, whole. At chosen points the run's directory (lake, DuckDB warehouse with
+ * between (a few missions updated, one month's missions deleted: partitions rewritten, left alone
+ * and removed), is observed in this JVM. At every fault point it reaches, the current snapshot of
+ * every lake table is noted: each must be the table's snapshot before the run or the one the run
+ * commits, nothing in between. At chosen points the run's directory (lake, DuckDB warehouse with
  * the ledger, snapshots) is copied: no Spark task runs while a point is reached, so the copy holds
- * exactly what a halt there leaves on disk. From each copy, the crashed job and those after it run
- * again (what Airflow's retry of the task does) and the warehouse must equal the uninterrupted
- * run's. One child JVM really halts ({@code Runtime.halt}) in the middle of the kpis job, and the
- * next run repairs it.
+ * exactly what a halt there leaves on disk. Each copy is restored at the run's own path (an Iceberg
+ * table's metadata holds absolute paths), the crashed job and those after it run again (what
+ * Airflow's retry of the task does) and the outputs must equal the uninterrupted run's. One child
+ * JVM really halts ({@code Runtime.halt}) in the middle of a KPI commit, and the next run repairs it.
  */
 class CrashSafetyTest extends SparkTestBase {
   private static final String YESTERDAY = "2026-03-30";
@@ -59,29 +56,28 @@ class CrashSafetyTest extends SparkTestBase {
 
   /**
    * Where crash images are taken and the run repeated from: (job, kind of point, n-th point of that
-   * kind in the job). The run reaches about a hundred points; a rerun from each would take the
-   * better part of an hour, so the picks cover every job and every kind of point once, and the cheap
-   * load job thrice. A crash in extract, stage or model is followed by a rerun of that job only,
-   * compared with the clean run on what the job publishes (every later job is a function of the
-   * lake, and runs from it in the later picks); a crash in kpis, features or load by a rerun of the
-   * job and those after it, compared on the whole warehouse.
+   * kind in the job). The picks cover every job and every kind of point once, and the cheap load job
+   * thrice. A crash in extract, stage or model is followed by a rerun of that job only, compared
+   * with the clean run on the tables the job writes (every later job is a function of the lake, and
+   * runs from it in the later picks); a crash in kpis, features or load by a rerun of the job and
+   * those after it, compared on the whole warehouse.
    */
   private static final List<Pick> PICKS = List.of(
-      new Pick("extract", "before-swap", 2),         // users published, missions linked under a temporary name
-      new Pick("stage", "after-swap", 3),            // clean/missions swapped, its older versions not yet pruned
-      new Pick("model", "before-remove", 1),         // dims republished, the deleted month's facts still published
-      new Pick("kpis", "before-swap", 2),            // a KPI partition linked under its temporary name only
-      new Pick("features", "before-publish", 1),     // features staged, nothing of them published
-      new Pick("load", "before-ledger-start", 1),    // everything published in the lake, the warehouse not loaded
+      new Pick("extract", "before-commit", 2),       // raw users committed, raw missions written, not committed
+      new Pick("stage", "after-commit", 3),          // clean/missions committed, its quarantine not yet
+      new Pick("model", "before-commit", 6),         // dims committed, a fact's files written, not committed
+      new Pick("kpis", "before-commit", 2),          // a KPI table's files written, not committed
+      new Pick("features", "after-commit", 1),       // one feature set committed, its manifest not written
+      new Pick("load", "before-ledger-start", 1),    // everything committed in the lake, the warehouse not loaded
       new Pick("load", "before-commit", 1),          // warehouse committed, watermarks not
       new Pick("load", "before-ledger-finish", 1));  // everything committed but the ledger row
   /** Image only: the state after the model, where the child JVM of the real halt starts. */
   private static final Pick CHILD_START = new Pick("kpis", "before-ledger-start", 1);
-  /** Jobs whose crash is followed by a rerun of that job only, and what they publish. */
+  /** Jobs whose crash is followed by a rerun of that job only, and the tables they write. */
   private static final Map<String, List<String>> OUTPUTS = Map.of(
-      "extract", List.of("raw/"),
-      "stage", List.of("clean/", "quarantine/"),
-      "model", List.of("warehouse/dim_", "warehouse/fact_"));
+      "extract", List.of("raw."),
+      "stage", List.of("clean.", "quarantine."),
+      "model", List.of("warehouse.dim_", "warehouse.fact_"));
 
   /** An image is taken at the {@code nth} point of {@code kind} reached while {@code job} runs. */
   record Pick(String job, String kind, int nth) {}
@@ -95,11 +91,14 @@ class CrashSafetyTest extends SparkTestBase {
 
   @TempDir static Path dir;
   private static Path source;
-  private static Path cleanRun;
+  /** The one path every run of the test uses (images are restored here). */
+  private static Path runDir;
+  private static Path before;
   private static Map<String, List<String>> expected;
   private static Map<String, List<String>> expectedLake;
+  private static Map<String, Long> previous;
+  private static Map<String, Long> next;
   private static Observer observed;
-  private static List<String> readerErrors;
 
   @BeforeAll
   static void anUninterruptedRunObservedAtEveryFaultPoint() throws Exception {
@@ -107,40 +106,42 @@ class CrashSafetyTest extends SparkTestBase {
     // the site's source file, changed in place between the two days
     source = dir.resolve("src.db");
     Generator.create().missions(300).seed(11).dirty(true).writeSqlite(source);
-    Path base = dir.resolve("base");
-    Runs.Result yesterday = Runs.inProcess(Runs.runArgs(base, source.toString(), YESTERDAY));
+    runDir = dir.resolve("run");
+    Runs.Result yesterday = Runs.inProcess(Runs.runArgs(runDir, source.toString(), YESTERDAY));
     assertEquals(0, yesterday.code(), yesterday.all());
-    changeTheSource(base, source);
+    changeTheSource(source);
+    before = dir.resolve("before");
+    Runs.copyTree(runDir, before);
 
-    cleanRun = dir.resolve("run");
-    Runs.copyTree(base, cleanRun);
-    Map<String, String> previous = published(cleanRun.resolve("lake"), new HashMap<>());
-    observed = new Observer(cleanRun, dir.resolve("images"));
+    previous = snapshots();
+    observed = new Observer(dir.resolve("images"));
     Consumer<String> saved = FaultPoints.observe(observed);
     Runs.Result r;
     try {
-      r = Runs.inProcess(Runs.runArgs(cleanRun, source.toString(), DATE));
+      r = Runs.inProcess(Runs.runArgs(runDir, source.toString(), DATE));
     } finally {
       FaultPoints.observe(saved);
     }
     assertEquals(0, r.code(), r.all());
     assertTrue(observed.failures.isEmpty(), observed.failures.toString());
-    expected = Runs.duckContent(cleanRun.resolve("wh.duckdb"));
-    expectedLake = lakeContent(cleanRun.resolve("lake"),
-        OUTPUTS.values().stream().flatMap(List::stream).toList());
-    Map<String, String> next = published(cleanRun.resolve("lake"), new HashMap<>());
-    readerErrors = new ArrayList<>();
-    observed.seen.forEach((point, lake) -> readerErrors.addAll(halfPublished(point, lake, previous, next)));
+    next = snapshots();
+    expected = Runs.duckContent(runDir.resolve("wh.duckdb"));
+    expectedLake = lakeContent(OUTPUTS.values().stream().flatMap(List::stream).toList());
+  }
+
+  private static Lake lake() {
+    return new Lake(runDir.resolve("lake"));
   }
 
   /**
    * A day of changes in the source: 5 missions get a new rate, and every mission of the first
    * service month (with its applications and contracts) is deleted.
    */
-  private static void changeTheSource(Path base, Path db) throws Exception {
-    Lake lake = new Lake(base.resolve("lake"));
-    String firstMonth = lake.partitions("warehouse", "fact_mission").get(0);
-    List<Long> gone = spark().read().parquet(lake.table("warehouse", "fact_mission").resolve(firstMonth).toString())
+  private static void changeTheSource(Path db) throws Exception {
+    Lake lake = lake();
+    String firstMonth = lake.partitions(spark(), "warehouse", "fact_mission").get(0);
+    List<Long> gone = lake.readPartition(spark(), "warehouse", "fact_mission",
+            ModelRegistry.byName("fact_mission").partitioning(), firstMonth)
         .select("mission_id").collectAsList().stream().map(row -> row.getLong(0)).toList();
     assertTrue(!gone.isEmpty(), firstMonth);
     String ids = gone.stream().map(String::valueOf).collect(Collectors.joining(","));
@@ -153,22 +154,45 @@ class CrashSafetyTest extends SparkTestBase {
     }
   }
 
-  /** Lists the points of the observed run, checks the lake at each, copies the run's directory at the picks. */
+  /** The current snapshot id of every table of the lake ({@code namespace.table}), from the catalog (no Spark job). */
+  static Map<String, Long> snapshots() {
+    Lake lake = lake();
+    Map<String, Long> m = new TreeMap<>();
+    for (String ns : Lake.LAYERS) {
+      for (String t : tables(ns)) {
+        m.put(ns + "." + t, lake.currentSnapshot(spark(), ns, t).orElse(-1L));
+      }
+    }
+    return m;
+  }
+
+  /** The tables of a namespace of the lake, from its directories (the hadoop catalog's layout). */
+  private static List<String> tables(String ns) {
+    Path d = runDir.resolve("lake").resolve(ns);
+    if (!Files.isDirectory(d)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(d)) {
+      return s.filter(p -> Files.isDirectory(p.resolve("metadata"))).map(p -> p.getFileName().toString()).sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Lists the points of the observed run, notes the lake's snapshots at each, copies the run's directory at the picks. */
   static final class Observer implements Consumer<String> {
-    final Path runDir;
     final Path imagesDir;
     final List<Point> points = new ArrayList<>();
     final Map<Point, Path> images = new LinkedHashMap<>();
     final Map<Point, Pick> pickOf = new HashMap<>();
-    /** The published lake at each point. */
-    final Map<Point, Map<String, String>> seen = new LinkedHashMap<>();
+    /** The current snapshots of the lake at each point. */
+    final Map<Point, Map<String, Long>> seen = new LinkedHashMap<>();
     final List<String> failures = new ArrayList<>();
-    private final Map<Path, String> versions = new HashMap<>();
     private final Map<String, Integer> counts = new HashMap<>();
     private String job;
 
-    Observer(Path runDir, Path imagesDir) {
-      this.runDir = runDir;
+    Observer(Path imagesDir) {
       this.imagesDir = imagesDir;
     }
 
@@ -180,11 +204,10 @@ class CrashSafetyTest extends SparkTestBase {
         }
         Point p = new Point(job, name);
         points.add(p);
-        seen.put(p, published(runDir.resolve("lake"), versions));
+        seen.put(p, snapshots());
         int n = counts.merge(job + " " + p.kind(), 1, Integer::sum);
         Pick pick = new Pick(job, p.kind(), n);
         if (PICKS.contains(pick) || pick.equals(CHILD_START)) {
-          // no '=' in the path: DuckDB would read it as a Hive partition of every file below
           Path image = imagesDir.resolve(images.size() + "-" + job + "-" + p.kind() + "-" + n);
           Runs.copyTree(runDir, image);
           images.put(p, image);
@@ -201,122 +224,53 @@ class CrashSafetyTest extends SparkTestBase {
     }
   }
 
-  // ---- what a reader sees --------------------------------------------------------------------------
+  /** Puts an image (or the state before the run) back at the run's path. */
+  private static void restore(Path image) throws IOException {
+    Runs.deleteTree(runDir);
+    Runs.copyTree(image, runDir);
+  }
 
-  /**
-   * What a reader resolving the lake's links finds, by published table or partition
-   * ({@code layer/table} or {@code layer/table/col=value}, and a partitioned table's {@code _empty}):
-   * the version directory and its files with their sizes. Entries whose name starts with a dot are
-   * links being swapped in, not published. Versions are immutable once linked, hence {@code cache}.
-   */
-  static Map<String, String> published(Path lake, Map<Path, String> cache) {
-    Map<String, String> m = new TreeMap<>();
-    if (!Files.isDirectory(lake)) {
-      return m;
-    }
-    for (Path layer : list(lake)) {
-      String l = layer.getFileName().toString();
-      if (l.startsWith("_") || l.startsWith(".") || !Files.isDirectory(layer)) {
+  /** The rows of every lake table whose {@code namespace.table} starts with one of {@code prefixes}, by table. */
+  static Map<String, List<String>> lakeContent(List<String> prefixes) {
+    Lake lake = lake();
+    Map<String, List<String>> m = new TreeMap<>();
+    for (String table : snapshots().keySet()) {
+      if (prefixes.stream().noneMatch(table::startsWith)) {
         continue;
       }
-      for (Path t : list(layer)) {
-        String name = l + "/" + t.getFileName();
-        if (t.getFileName().toString().startsWith(".")) {
-          continue;
-        }
-        if (Files.isSymbolicLink(t)) {
-          m.put(name, version(lake, t, cache));
-        } else if (Files.isDirectory(t, LinkOption.NOFOLLOW_LINKS)) {
-          for (Path p : list(t)) {
-            String part = p.getFileName().toString();
-            if (part.startsWith(".")) {
-              continue;
-            }
-            m.put(name + "/" + part, Files.isSymbolicLink(p) ? version(lake, p, cache)
-                : part.equals(Lake.EMPTY) ? files(lake, p) : "not a link: " + files(lake, p));
-          }
-        } else {
-          m.put(name, "not a table");
-        }
-      }
+      String[] id = table.split("\\.");
+      m.put(table, lake.read(spark(), id[0], id[1]).collectAsList().stream().map(Row::toString).sorted().toList());
     }
     return m;
-  }
-
-  private static String version(Path lake, Path link, Map<Path, String> cache) {
-    Path real;
-    try {
-      real = link.toRealPath();
-    } catch (NoSuchFileException e) {
-      return "dangling link";
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return cache.computeIfAbsent(real, r -> files(lake, r));
-  }
-
-  private static String files(Path lake, Path dir) {
-    try (Stream<Path> s = Files.list(dir)) {
-      return lake.relativize(dir.toRealPath()) + ": " + s.map(f -> {
-        try {
-          return f.getFileName() + " " + Files.size(f);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }).sorted().collect(Collectors.joining(", "));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static List<Path> list(Path dir) {
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.sorted().toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** The tables and partitions a reader at {@code point} sees that are neither their previous nor their new version. */
-  static List<String> halfPublished(Point point, Map<String, String> lake, Map<String, String> previous,
-      Map<String, String> next) {
-    List<String> errors = new ArrayList<>();
-    Set<String> units = new TreeSet<>(lake.keySet());
-    units.addAll(previous.keySet());
-    units.addAll(next.keySet());
-    for (String u : units) {
-      String v = lake.get(u);
-      if (v == null ? previous.containsKey(u) && next.containsKey(u)
-          : !v.equals(previous.get(u)) && !v.equals(next.get(u))) {
-        errors.add("at " + point.name() + ": " + u + " is " + (v == null ? "missing" : v) + "; before the run: "
-            + previous.get(u) + "; after: " + next.get(u));
-      }
-    }
-    return errors;
   }
 
   // ---- the tests -------------------------------------------------------------------------------------
 
   @Test
-  void aReaderAtAnyFaultPointSeesEachTableAndPartitionWhole() {
+  void aReaderAtAnyFaultPointSeesEachTableAtItsPreviousOrItsNewSnapshot() {
     List<String> kinds = observed.points.stream().map(Point::kind).distinct().sorted().toList();
-    assertEquals(List.of("after-swap", "before-commit", "before-ledger-finish", "before-ledger-start",
-        "before-publish", "before-remove", "before-swap"), kinds, "every kind of step is reached");
+    assertEquals(List.of("after-commit", "before-commit", "before-ledger-finish", "before-ledger-start"), kinds,
+        "every kind of step is reached");
     assertEquals(JobGraph.ids(), observed.points.stream().map(Point::job).distinct().toList());
     assertEquals(observed.points.size(), observed.points.stream().map(Point::name).distinct().count(),
         "each point is reached once: " + observed.points);
-    assertEquals(List.of(), readerErrors);
-    // the check sees the swaps where they happen: the old clean/missions up to its swap, the new one after
-    Map<String, String> before = published(dir.resolve("base/lake"), new HashMap<>());
-    Map<String, String> after = published(cleanRun.resolve("lake"), new HashMap<>());
-    assertTrue(!before.get("clean/missions").equals(after.get("clean/missions")), "clean/missions republished");
-    assertEquals(before.get("clean/missions"), observed.seen.get(observed.point("before-swap:clean/missions"))
-        .get("clean/missions"));
-    assertEquals(after.get("clean/missions"), observed.seen.get(observed.point("after-swap:clean/missions"))
-        .get("clean/missions"));
-    String removed = observed.points.stream().filter(p -> p.kind().equals("before-remove")).findFirst().orElseThrow()
-        .name().substring("before-remove:".length());
-    assertTrue(before.containsKey(removed) && !after.containsKey(removed), removed);
+    assertEquals(previous.keySet(), next.keySet(), "the run creates no table and drops none");
+    List<String> errors = new ArrayList<>();
+    observed.seen.forEach((point, lake) -> lake.forEach((table, snapshot) -> {
+      if (!snapshot.equals(previous.get(table)) && !snapshot.equals(next.get(table))) {
+        errors.add("at " + point.name() + ": " + table + " is at snapshot " + snapshot + "; before the run: "
+            + previous.get(table) + "; after: " + next.get(table));
+      }
+    }));
+    assertEquals(List.of(), errors);
+    // the check sees each commit where it happens: clean.missions before its commit, then after it
+    assertTrue(!previous.get("clean.missions").equals(next.get("clean.missions")), "clean.missions rewritten");
+    assertEquals(previous.get("clean.missions"),
+        observed.seen.get(observed.point("before-commit:clean/missions")).get("clean.missions"));
+    assertEquals(next.get("clean.missions"),
+        observed.seen.get(observed.point("after-commit:clean/missions")).get("clean.missions"));
+    long committed = next.entrySet().stream().filter(e -> !e.getValue().equals(previous.get(e.getKey()))).count();
+    assertTrue(committed >= 20, "the run commits most tables: " + committed);
   }
 
   @Test
@@ -326,11 +280,11 @@ class CrashSafetyTest extends SparkTestBase {
     List<String> failures = new ArrayList<>();
     for (Map.Entry<Point, Path> e : observed.images.entrySet()) {
       Point p = e.getKey();
-      Path image = e.getValue();
       if (!PICKS.contains(observed.pickOf.get(p))) {
         continue;
       }
-      List<String> ledger = Runs.ledger(image.resolve("wh.duckdb"));
+      restore(e.getValue());
+      List<String> ledger = Runs.ledger(runDir.resolve("wh.duckdb"));
       String last = ledger.get(ledger.size() - 1);
       if (!p.kind().equals("before-ledger-start")) {
         assertTrue(last.contains("|" + p.job() + "|running|"), p + ": the crashed job stays running: " + ledger);
@@ -338,7 +292,7 @@ class CrashSafetyTest extends SparkTestBase {
       List<String> ids = JobGraph.ids();
       List<String> jobs = OUTPUTS.containsKey(p.job()) ? List.of(p.job())
           : ids.subList(ids.indexOf(p.job()), ids.size());
-      Runs.Result again = Runs.inProcess(Runs.runArgs(image, source.toString(), DATE,
+      Runs.Result again = Runs.inProcess(Runs.runArgs(runDir, source.toString(), DATE,
           "--jobs", String.join(",", jobs)));
       if (again.code() != 0) {
         failures.add("after a crash at " + p.name() + ", the rerun of " + jobs + " failed: " + again.err());
@@ -349,10 +303,10 @@ class CrashSafetyTest extends SparkTestBase {
           List<String> outputs = OUTPUTS.get(p.job());
           Map<String, List<String>> want = new TreeMap<>(expectedLake);
           want.keySet().removeIf(u -> outputs.stream().noneMatch(u::startsWith));
-          Runs.assertSameContent(want, lakeContent(image.resolve("lake"), outputs),
+          Runs.assertSameContent(want, lakeContent(outputs),
               "the lake after a crash at " + p.name() + " and a rerun of " + p.job());
         } else {
-          Runs.assertSameContent(expected, Runs.duckContent(image.resolve("wh.duckdb")),
+          Runs.assertSameContent(expected, Runs.duckContent(runDir.resolve("wh.duckdb")),
               "the warehouse after a crash at " + p.name() + " and a rerun of " + jobs);
         }
       } catch (AssertionError different) {
@@ -362,53 +316,27 @@ class CrashSafetyTest extends SparkTestBase {
     assertEquals(List.of(), failures);
   }
 
-  /** The rows of every published table and partition whose name starts with one of {@code prefixes}. */
-  static Map<String, List<String>> lakeContent(Path lake, List<String> prefixes) throws Exception {
-    Map<String, List<String>> m = new TreeMap<>();
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
-      st.execute("SET TimeZone = 'UTC'");
-      for (String unit : published(lake, new HashMap<>()).keySet()) {
-        if (prefixes.stream().noneMatch(unit::startsWith)) {
-          continue;
-        }
-        Path real = lake.resolve(unit).toRealPath();
-        boolean any;
-        try (Stream<Path> files = Files.list(real)) {
-          any = files.anyMatch(f -> f.getFileName().toString().endsWith(".parquet"));
-        }
-        m.put(unit, !any ? List.of()
-            : Runs.rows(c, "SELECT * FROM read_parquet('" + real + "/*.parquet', hive_partitioning = false)"));
-      }
-    }
-    return m;
-  }
-
   /**
    * A real crash: a child JVM running kpis, features and load from the state after the model halts
-   * itself (Runtime.halt: no finally block, no shutdown hook) while publishing a KPI partition. What
-   * it leaves is readable, its job stays running in the ledger, and the next run gives the warehouse
-   * of the uninterrupted run.
+   * itself (Runtime.halt: no finally block, no shutdown hook) in the middle of the last KPI commit,
+   * its files written and its metadata not. What it leaves is readable (each table at its previous
+   * snapshot or its new one), its job stays running in the ledger, and the next run gives the
+   * warehouse of the uninterrupted run.
    */
   @Test
   void aRunHaltedMidKpisIsRepairedByTheNextRun() throws Exception {
     Point start = observed.point("before-ledger-start:kpis");
     assertTrue(observed.images.containsKey(start), observed.images.keySet().toString());
-    // the last KPI link swap (kpi_headline), every other KPI partition republished and removed by then;
-    // the picks crash at the second
-    List<Point> swaps = observed.points.stream().filter(p -> p.job().equals("kpis") && p.kind().equals("before-swap"))
-        .toList();
-    assertTrue(swaps.size() > 2, swaps.toString());
-    String haltAt = swaps.get(swaps.size() - 1).name();
-    Path halted = dir.resolve("halted");
-    Runs.copyTree(observed.images.get(start), halted);
-    Map<String, String> before = published(halted.resolve("lake"), new HashMap<>());
-    List<String> kpiTables = List.of("warehouse/kpi_");
-    Map<String, List<String>> kpisBefore = lakeContent(halted.resolve("lake"), kpiTables);
-    Map<String, List<String>> kpisAfter = lakeContent(cleanRun.resolve("lake"), kpiTables);
+    List<Point> commits = observed.points.stream()
+        .filter(p -> p.job().equals("kpis") && p.kind().equals("before-commit")).toList();
+    assertTrue(commits.size() > 2, commits.toString());
+    String haltAt = commits.get(commits.size() - 1).name();
+    restore(observed.images.get(start));
+    Map<String, Long> atStart = snapshots();
 
     Path log = dir.resolve("halted.log");
     Process child = Runs.child(List.of("-D" + FaultPoints.HALT_AT + "=" + haltAt),
-        Runs.runArgs(halted, source.toString(), DATE, "--jobs", "kpis,features,load"), Map.of())
+        Runs.runArgs(runDir, source.toString(), DATE, "--jobs", "kpis,features,load"), Map.of())
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (!child.waitFor(600, TimeUnit.SECONDS)) { // a hang, not a slow machine
       child.destroyForcibly();
@@ -419,43 +347,40 @@ class CrashSafetyTest extends SparkTestBase {
     assertTrue(output.strip().endsWith("fault point " + haltAt + ": halting (exit code " + FaultPoints.HALT_CODE + ")"),
         output);
 
-    // outside the KPIs the lake is as the child found it; each KPI table and partition holds the rows
-    // it had before or the rows the uninterrupted run gave it, all of them
-    Map<String, String> left = published(halted.resolve("lake"), new HashMap<>());
-    Map<String, String> outsideKpis = new TreeMap<>(left);
-    outsideKpis.keySet().removeIf(u -> u.startsWith("warehouse/kpi_"));
-    Map<String, String> outsideKpisBefore = new TreeMap<>(before);
-    outsideKpisBefore.keySet().removeIf(u -> u.startsWith("warehouse/kpi_"));
-    assertEquals(outsideKpisBefore, outsideKpis);
-    Map<String, List<String>> kpisLeft = lakeContent(halted.resolve("lake"), kpiTables);
+    // outside the KPIs the lake is as the child found it; each KPI table is at its snapshot before
+    // the kpis job or at a new one whose rows are the uninterrupted run's; the halted one is not moved
+    Map<String, Long> left = snapshots();
+    String halted = haltAt.substring("before-commit:".length()).replace('/', '.');
+    Map<String, List<String>> kpisAfter = new TreeMap<>();
     List<String> errors = new ArrayList<>();
-    Set<String> units = new TreeSet<>(kpisLeft.keySet());
-    units.addAll(kpisBefore.keySet());
-    units.addAll(kpisAfter.keySet());
-    for (String u : units) {
-      List<String> v = kpisLeft.get(u);
-      if (v == null ? kpisBefore.containsKey(u) && kpisAfter.containsKey(u)
-          : !v.equals(kpisBefore.get(u)) && !v.equals(kpisAfter.get(u))) {
-        errors.add(u + ": " + v);
+    for (Map.Entry<String, Long> e : left.entrySet()) {
+      String t = e.getKey();
+      if (!t.startsWith("warehouse.kpi_") || t.equals(halted)) {
+        if (!e.getValue().equals(atStart.get(t))) {
+          errors.add(t + " moved from " + atStart.get(t) + " to " + e.getValue());
+        }
+      } else {
+        kpisAfter.put(t, lakeContent(List.of(t)).get(t));
       }
     }
     assertEquals(List.of(), errors);
-    assertTrue(!kpisBefore.equals(kpisAfter), "the run changes KPIs");
-    List<String> ledger = Runs.ledger(halted.resolve("wh.duckdb"));
+    assertTrue(!kpisAfter.isEmpty(), left.toString());
+    List<String> ledger = Runs.ledger(runDir.resolve("wh.duckdb"));
     assertTrue(ledger.get(ledger.size() - 1).contains("|kpis|running|"), ledger.toString());
 
-    Runs.Result again = Runs.inProcess(Runs.runArgs(halted, source.toString(), DATE, "--jobs", "kpis,features,load"));
+    Runs.Result again = Runs.inProcess(Runs.runArgs(runDir, source.toString(), DATE, "--jobs", "kpis,features,load"));
     assertEquals(0, again.code(), again.all());
-    Runs.assertSameContent(expected, Runs.duckContent(halted.resolve("wh.duckdb")), "warehouse after the halt");
+    Runs.assertSameContent(expected, Runs.duckContent(runDir.resolve("wh.duckdb")), "warehouse after the halt");
+    Map<String, List<String>> kpisRepaired = lakeContent(List.of("warehouse.kpi_"));
+    kpisAfter.forEach((t, rows) -> assertEquals(kpisRepaired.get(t), rows, t + " as the halted run left it"));
   }
 
   @Test
-  void aWriteFailingMidPartitionLeavesThePublishedPartitionAsItWas(@TempDir Path tmp) throws Exception {
+  void aWriteFailingMidPartitionLeavesTheTableAsItWas(@TempDir Path tmp) throws Exception {
     Lake lake = new Lake(tmp.resolve("lake"));
+    Lake.Partitioning byD = Lake.Partitioning.identity("d");
     Dataset<Row> v1 = spark().sql("SELECT id, 'a' AS d FROM range(0, 1000)");
-    lake.writePartitioned(v1, "warehouse", "t", "d", "run1", true);
-    Path part = lake.table("warehouse", "t").resolve("d=a");
-    Path before = part.toRealPath();
+    long first = lake.replacePartition(v1, "warehouse", "t", byD, "a", Map.of()).snapshotId();
 
     UDF1<Long, Long> failAt = id -> {
       if (id == 700) {
@@ -465,11 +390,10 @@ class CrashSafetyTest extends SparkTestBase {
     };
     spark().udf().register("fail_at_700", failAt, DataTypes.LongType);
     Dataset<Row> v2 = spark().sql("SELECT fail_at_700(id) AS id, 'a' AS d FROM range(0, 1000)");
-    assertThrows(Exception.class, () -> lake.writePartitioned(v2, "warehouse", "t", "d", "run2", true));
+    assertThrows(Exception.class, () -> lake.replacePartition(v2, "warehouse", "t", byD, "a", Map.of()));
 
-    assertEquals(before, part.toRealPath(), "the partition still points to the first version");
-    assertEquals(1000, spark().read().parquet(lake.table("warehouse", "t").toString()).count());
-    assertEquals(499500L, spark().read().parquet(lake.table("warehouse", "t").toString())
-        .selectExpr("sum(id)").first().getLong(0));
+    assertEquals(first, lake.currentSnapshot(spark(), "warehouse", "t").orElseThrow(), "still the first snapshot");
+    assertEquals(1000, lake.read(spark(), "warehouse", "t").count());
+    assertEquals(499500L, lake.read(spark(), "warehouse", "t").selectExpr("sum(id)").first().getLong(0));
   }
 }

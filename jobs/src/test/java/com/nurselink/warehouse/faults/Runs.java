@@ -125,18 +125,14 @@ public final class Runs {
     try (Stream<Path> s = Files.walk(lake)) {
       for (Path p : s.toList()) {
         String rel = lake.relativize(p).toString();
-        if (rel.startsWith("_staging")) {
-          continue;
-        }
-        m.put(rel, Files.isSymbolicLink(p) ? "-> " + Files.readSymbolicLink(p)
-            : Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? "dir" : Files.size(p) + " bytes");
+        m.put(rel, Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? "dir" : Files.size(p) + " bytes");
       }
     }
     return m;
   }
 
   /**
-   * Every table and view of a DuckDB file but the ledger ({@code etl_runs}, {@code etl_alerts}: run
+   * Every table and view of a DuckDB file but the ledger ({@code etl_runs}, {@code etl_alerts}, {@code etl_snapshots}: run
    * ids and times) and empty bookkeeping tables, as sorted rows.
    */
   public static Map<String, List<String>> duckContent(Path file) throws Exception {
@@ -147,7 +143,7 @@ public final class Runs {
     try (Connection c = duck(file); Statement st = c.createStatement()) {
       List<String> names = new ArrayList<>();
       try (ResultSet rs = st.executeQuery("SELECT table_name FROM information_schema.tables "
-          + "WHERE table_schema = 'main' AND table_name NOT IN ('etl_runs', 'etl_alerts') ORDER BY 1")) {
+          + "WHERE table_schema = 'main' AND table_name NOT IN ('etl_runs', 'etl_alerts', 'etl_snapshots') ORDER BY 1")) {
         while (rs.next()) {
           names.add(rs.getString(1));
         }
@@ -219,18 +215,31 @@ public final class Runs {
     }
   }
 
-  /** Copies a directory tree, symbolic links kept as links (the lake's links are relative). */
+  /**
+   * Copies a directory tree, file times kept. An Iceberg lake in the copy is only readable at the
+   * path it was copied from (its metadata holds absolute paths): restore a copy there.
+   */
   public static void copyTree(Path from, Path to) throws IOException {
     try (Stream<Path> s = Files.walk(from)) {
       for (Path p : s.toList()) {
         Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isSymbolicLink(p)) {
-          Files.createSymbolicLink(target, Files.readSymbolicLink(p));
-        } else if (Files.isDirectory(p)) {
+        if (Files.isDirectory(p)) {
           Files.createDirectories(target);
         } else {
-          Files.copy(p, target);
+          Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
         }
+      }
+    }
+  }
+
+  /** Deletes a directory tree; no-op when absent. */
+  public static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
       }
     }
   }

@@ -95,7 +95,8 @@ class ServeFaultsTest extends SparkTestBase {
       assertEquals(1, alerts.size(), "one alert for the failed serve job of the first run: " + alerts);
       assertEquals(List.of("1"), Runs.rows(c, "SELECT count(*) FROM kpi_headline"), "the warehouse is loaded");
     }
-    assertTrue(Files.exists(dir.resolve("lake/features/features_nurse/as_of_date=" + DATE)));
+    assertTrue(new com.nurselink.warehouse.lake.Lake(dir.resolve("lake"))
+        .partitions(spark(), "features", "features_nurse").contains(DATE));
   }
 
   @Test

@@ -41,7 +41,13 @@ class SourceFaultsTest extends SparkTestBase {
   @TempDir Path dir;
 
   private static Path good;
-  private static Path base;
+  /**
+   * Where every test runs: the previous run's outputs restored there before each test. Always the
+   * same directory, because an Iceberg table's metadata holds the absolute paths of its files: a
+   * copy of the lake is only the same lake at the path it was taken from.
+   */
+  private static Path work;
+  private static Path image;
   private static Map<String, List<String>> baseDuck;
 
   /** A previous successful run (extract, stage and load) whose outputs every failure must leave alone. */
@@ -51,18 +57,21 @@ class SourceFaultsTest extends SparkTestBase {
     Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
     good = shared.resolve("good.db");
     Generator.create().missions(120).seed(7).dirty(true).writeSqlite(good);
-    base = shared.resolve("base");
-    Runs.Result r = Runs.inProcess(Runs.runArgs(base, good.toString(), DATE, "--jobs", "extract,stage,load"));
+    work = shared.resolve("w");
+    Runs.Result r = Runs.inProcess(Runs.runArgs(work, good.toString(), DATE, "--jobs", "extract,stage,load"));
     assertEquals(0, r.code(), r.all());
-    baseDuck = Runs.duckContent(base.resolve("wh.duckdb"));
+    baseDuck = Runs.duckContent(work.resolve("wh.duckdb"));
+    image = shared.resolve("image");
+    Runs.copyTree(work, image);
     assertTrue(baseDuck.containsKey("clean_missions"), baseDuck.keySet().toString());
   }
 
   private Map<String, String> lakeBefore;
 
   @BeforeEach
-  void copyPreviousOutputs() throws Exception {
-    Runs.copyTree(base, dir.resolve("w"));
+  void restorePreviousOutputs() throws Exception {
+    Runs.deleteTree(work);
+    Runs.copyTree(image, work);
   }
 
   /**
@@ -70,10 +79,16 @@ class SourceFaultsTest extends SparkTestBase {
    * database gone bad (the lake records it as the source it was built from).
    */
   private Runs.Result run(String source, String... extra) throws Exception {
-    Lake lake = new Lake(dir.resolve("w/lake"));
-    LakeSources.record(lake, Sources.resolve(Settings.defaults(), source));
-    lakeBefore = Runs.lakeTree(lake.root());
-    return Runs.inProcess(Runs.runArgs(dir.resolve("w"), source, DATE, extra));
+    Lake lake = new Lake(work.resolve("lake"));
+    LakeSources.record(lake, spark(), Sources.resolve(Settings.defaults(), source));
+    lakeBefore = Runs.lakeTree(work.resolve("lake"));
+    return Runs.inProcess(Runs.runArgs(work, source, DATE, extra));
+  }
+
+  /** The raw partition of the run's date of a table. */
+  private static org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> rawOf(String table) {
+    return new Lake(work.resolve("lake")).readPartition(spark(), "raw", table,
+        Lake.Partitioning.identity("extract_date"), DATE);
   }
 
   /** Exit 1, one error line containing {@code expected}, a failed extract in the ledger, outputs intact. */
@@ -83,11 +98,11 @@ class SourceFaultsTest extends SparkTestBase {
     assertEquals(1, errors.size(), r.err());
     assertTrue(errors.get(0).startsWith("nurselink: error: job extract failed: "), errors.get(0));
     assertTrue(errors.get(0).contains(expected), errors.get(0));
-    List<String> ledger = Runs.ledger(dir.resolve("w/wh.duckdb"));
+    List<String> ledger = Runs.ledger(work.resolve("wh.duckdb"));
     String last = ledger.get(ledger.size() - 1);
     assertTrue(last.contains("|extract|failed|") && last.contains(expected), last);
-    Runs.assertSameContent(lakeBefore, Runs.lakeTree(dir.resolve("w/lake")), "the lake");
-    Runs.assertSameContent(baseDuck, Runs.duckContent(dir.resolve("w/wh.duckdb")), "the warehouse");
+    Runs.assertSameContent(lakeBefore, Runs.lakeTree(work.resolve("lake")), "the lake");
+    Runs.assertSameContent(baseDuck, Runs.duckContent(work.resolve("wh.duckdb")), "the warehouse");
   }
 
   @Test
@@ -205,8 +220,7 @@ class SourceFaultsTest extends SparkTestBase {
       for (String table : List.of("users", "missions")) {
         try (ResultSet rs = q.executeQuery("SELECT count(*) FROM " + table)) {
           rs.next();
-          Path raw = dir.resolve("w/lake/raw/" + table + "/extract_date=" + DATE);
-          assertEquals(rs.getLong(1), spark().read().parquet(raw.toString()).count(), table);
+          assertEquals(rs.getLong(1), rawOf(table).count(), table);
         }
       }
       try (ResultSet rs = q.executeQuery("SELECT title FROM missions WHERE rowid = 1")) {
@@ -233,7 +247,7 @@ class SourceFaultsTest extends SparkTestBase {
         + "/app?user=etl_reader&password=*** table users: ");
     assertTrue(r.err().contains("refused"), r.err());
     assertFalse(r.all().contains(secret), r.all());
-    assertFalse(String.join("\n", Runs.ledger(dir.resolve("w/wh.duckdb"))).contains(secret));
+    assertFalse(String.join("\n", Runs.ledger(work.resolve("wh.duckdb"))).contains(secret));
   }
 
   @Test
@@ -263,8 +277,7 @@ class SourceFaultsTest extends SparkTestBase {
         ok.err());
     assertTrue(ok.err().contains("contracts: schema drift tolerated: missing optional [], new ignored [bonus]"),
         ok.err());
-    long nulls = spark().read().parquet(dir.resolve("w/lake/raw/users/extract_date=" + DATE).toString())
-        .where("specialty IS NOT NULL").count();
+    long nulls = rawOf("users").where("specialty IS NOT NULL").count();
     assertEquals(0, nulls);
   }
 

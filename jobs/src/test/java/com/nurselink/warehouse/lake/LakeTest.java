@@ -2,135 +2,229 @@ package com.nurselink.warehouse.lake;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nurselink.warehouse.SparkTestBase;
-import com.nurselink.warehouse.sink.DuckDbWarehouse;
-import com.nurselink.warehouse.sink.GoldTables;
+import com.nurselink.warehouse.config.ConfigException;
+import com.nurselink.warehouse.lake.Lake.CatalogSpec;
+import com.nurselink.warehouse.lake.Lake.Commit;
+import com.nurselink.warehouse.lake.Lake.Partitioning;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The Iceberg lake on real Spark, real Iceberg tables and real DuckDB, with small inline tables. */
 class LakeTest extends SparkTestBase {
+  private static final StructType FACTS = new StructType()
+      .add("mission_id", DataTypes.LongType).add("hourly_rate", DataTypes.DoubleType)
+      .add("service_month", DataTypes.StringType);
+  private static final StructType CONTRACTS = new StructType()
+      .add("contract_id", DataTypes.LongType).add("start_date", DataTypes.DateType)
+      .add("start_month", DataTypes.StringType);
+  private static final StructType RAW = new StructType()
+      .add("id", DataTypes.StringType).add("extract_date", DataTypes.StringType);
+
   @TempDir Path dir;
 
-  private Dataset<Row> df(String values) {
-    return spark().sql("SELECT * FROM VALUES " + values + " AS t(id, d)");
+  private static Dataset<Row> df(StructType schema, Row... rows) {
+    return spark().createDataFrame(List.of(rows), schema);
+  }
+
+  private static List<String> rows(Dataset<Row> d) {
+    return d.collectAsList().stream().map(Row::toString).sorted().toList();
   }
 
   @Test
-  void partitionsArePublishedAndReplacedAndReadableBySparkAndDuckDb() throws Exception {
-    Lake lake = new Lake(dir);
-    lake.writePartitioned(df("(1, 'a'), (2, 'a'), (3, 'b')"), "warehouse", "t", "d", "run1", true);
-    assertEquals(List.of("d=a", "d=b"), lake.partitions("warehouse", "t"));
-    assertTrue(Files.isSymbolicLink(lake.table("warehouse", "t").resolve("d=a")));
+  void onlyChangedPartitionsAreRewrittenAndRemovedOnesGoInTheSameCommit() throws Exception {
+    Lake lake = new Lake(dir.resolve("lake").toString(), CatalogSpec.hadoop());
+    Partitioning byMonth = Partitioning.identity("service_month");
+    Commit first = lake.replaceChangedPartitions(df(FACTS, row(1L, 30.0, "2026-01"), row(2L, 31.0, "2026-01"),
+        row(3L, 40.0, "2026-02"), row(4L, 50.0, "2026-03"), row(5L, 51.0, "2026-03")), "warehouse", "fact_x", byMonth);
+    assertEquals(List.of("2026-01", "2026-02", "2026-03"), first.replaced());
+    assertEquals(5, first.addedRows());
+    assertEquals(5, first.totalRows());
 
-    // second run replaces a, adds c, keeps b (not replaceAll)
-    Lake.Published p = lake.writePartitioned(df("(10, 'a'), (30, 'c')"), "warehouse", "t", "d", "run2", false);
-    assertEquals(List.of("d=a", "d=c"), p.replaced());
-    List<Row> rows = sorted(spark().read().parquet(lake.table("warehouse", "t").toString())
-        .selectExpr("id", "d"));
-    assertEquals("[[10,a], [3,b], [30,c]]", rows.toString());
-
-    // replaceAll drops partitions not in the new data
-    lake.writePartitioned(df("(7, 'c')"), "warehouse", "t", "d", "run3", true);
-    assertEquals(List.of("d=c"), lake.partitions("warehouse", "t"));
-
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-        ResultSet rs = c.createStatement().executeQuery("SELECT count(*), sum(id) FROM read_parquet('"
-            + lake.table("warehouse", "t") + "/*/*.parquet', hive_partitioning = true)")) {
-      rs.next();
-      assertEquals(1, rs.getLong(1));
-      assertEquals(7, rs.getLong(2));
+    // a person finds the table where they expect it, as Iceberg files, no links
+    Path table = dir.resolve("lake/warehouse/fact_x");
+    assertTrue(Files.isDirectory(table.resolve("data/service_month=2026-02")), "data/ of the table");
+    try (Stream<Path> s = Files.list(table.resolve("metadata"))) {
+      assertTrue(s.anyMatch(p -> p.getFileName().toString().endsWith(".metadata.json")), "metadata/*.metadata.json");
     }
+    try (Stream<Path> s = Files.walk(dir.resolve("lake"))) {
+      assertEquals(List.of(), s.filter(Files::isSymbolicLink).toList());
+    }
+    List<String> januaryFiles = lake.dataFiles(spark(), "warehouse", "fact_x").stream()
+        .filter(f -> f.contains("service_month=2026-01")).toList();
+    assertEquals(1, januaryFiles.size(), januaryFiles.toString());
+
+    // February's rate changes, March is gone: one commit replaces February and removes March
+    Commit second = lake.replaceChangedPartitions(df(FACTS, row(1L, 30.0, "2026-01"), row(2L, 31.0, "2026-01"),
+        row(3L, 44.5, "2026-02")), "warehouse", "fact_x", byMonth);
+    assertEquals(List.of("2026-02"), second.replaced());
+    assertEquals(List.of("2026-03"), second.removed());
+    assertEquals(1, second.addedRows());
+    assertEquals(3, second.deletedRows());
+    assertEquals(3, second.totalRows());
+    assertEquals("2", lake.summary(spark(), "warehouse", "fact_x").get("changed-partition-count"));
+    assertTrue(lake.dataFiles(spark(), "warehouse", "fact_x").containsAll(januaryFiles), "January untouched");
+    assertEquals(List.of("[1,30.0,2026-01]", "[2,31.0,2026-01]", "[3,44.5,2026-02]"),
+        rows(lake.read(spark(), "warehouse", "fact_x")));
+    assertEquals(List.of("2026-01", "2026-02"), lake.partitions(spark(), "warehouse", "fact_x"));
+
+    // the same content again commits nothing
+    Commit third = lake.replaceChangedPartitions(df(FACTS, row(2L, 31.0, "2026-01"), row(1L, 30.0, "2026-01"),
+        row(3L, 44.5, "2026-02")), "warehouse", "fact_x", byMonth);
+    assertEquals(second.snapshotId(), third.snapshotId());
+    assertEquals(List.of(), third.replaced());
+
+    // time travel: the first snapshot as it was
+    assertEquals(5, lake.read(spark(), "warehouse", "fact_x", first.snapshotId()).count());
   }
 
   @Test
-  void aPartitionedTableWithoutRowsStaysAnEmptyTableWithItsColumns() throws Exception {
-    Lake lake = new Lake(dir);
-    Dataset<Row> none = df("(1, 'a')").where("id < 0");
-    Lake.Published p = lake.writeChangedPartitions(none, "warehouse", "t", "d", "run1");
-    assertEquals(0, p.rows());
-    assertEquals(List.of(), lake.partitions("warehouse", "t"));
-    Dataset<Row> read = lake.read(spark(), "warehouse", "t");
+  void monthsOfADateColumnPartitionTheTableAndNameItsPartitions() {
+    Lake lake = new Lake(dir.resolve("lake").toString(), CatalogSpec.hadoop());
+    Partitioning p = Partitioning.monthsOf("start_date", "start_month");
+    Commit c = lake.replaceChangedPartitions(df(CONTRACTS, row(1L, LocalDate.of(2026, 3, 31), "2026-03"),
+        row(2L, LocalDate.of(2026, 4, 1), "2026-04"), row(3L, LocalDate.of(2026, 4, 30), "2026-04")),
+        "warehouse", "fact_c", p);
+    assertEquals(List.of("2026-03", "2026-04"), c.replaced());
+    assertEquals(List.of("2026-03", "2026-04"), lake.partitions(spark(), "warehouse", "fact_c"));
+    assertTrue(Files.isDirectory(dir.resolve("lake/warehouse/fact_c/data/start_date_month=2026-04")));
+    Commit again = lake.replaceChangedPartitions(df(CONTRACTS, row(1L, LocalDate.of(2026, 3, 31), "2026-03"),
+        row(3L, LocalDate.of(2026, 4, 30), "2026-04")), "warehouse", "fact_c", p);
+    assertEquals(List.of("2026-04"), again.replaced());
+    assertEquals("1", lake.summary(spark(), "warehouse", "fact_c").get("changed-partition-count"));
+    assertEquals(List.of("[1,2026-03-31,2026-03]", "[3,2026-04-30,2026-04]"),
+        rows(lake.read(spark(), "warehouse", "fact_c")));
+  }
+
+  @Test
+  void onePartitionIsReplacedEvenByNoRowAndItsCommitCarriesProperties() {
+    Lake lake = new Lake(dir.resolve("lake").toString(), CatalogSpec.hadoop());
+    Partitioning p = Partitioning.identity("extract_date");
+    lake.replacePartition(df(RAW, row("1", "2026-03-30"), row("2", "2026-03-30")), "raw", "users", p, "2026-03-30",
+        Map.of("nurselink.extract-date", "2026-03-30", "nurselink.extract-mode", "full"));
+    Commit b = lake.replacePartition(df(RAW, row("3", "2026-03-31")), "raw", "users", p, "2026-03-31",
+        Map.of("nurselink.extract-date", "2026-03-31", "nurselink.extract-mode", "incremental"));
+    assertEquals(1, b.addedRows());
+    assertEquals(List.of("2026-03-30", "2026-03-31"), lake.partitions(spark(), "raw", "users"));
+    Commit empty = lake.replacePartition(df(RAW), "raw", "users", p, "2026-03-31", Map.of());
+    assertEquals(1, empty.deletedRows());
+    assertEquals(List.of("[1,2026-03-30]", "[2,2026-03-30]"), rows(lake.read(spark(), "raw", "users")));
+    assertEquals("incremental", lake.latestSummary(spark(), "raw", "users",
+        m -> "2026-03-31".equals(m.get("nurselink.extract-date"))).orElseThrow().get("nurselink.extract-mode"));
+    assertEquals("full", lake.latestSummary(spark(), "raw", "users",
+        m -> "2026-03-30".equals(m.get("nurselink.extract-date"))).orElseThrow().get("nurselink.extract-mode"));
+    assertFalse(lake.latestSummary(spark(), "raw", "users", m -> "2026-01-01".equals(m.get("nurselink.extract-date")))
+        .isPresent());
+  }
+
+  @Test
+  void aTableWithoutRowsKeepsItsColumns() {
+    Lake lake = new Lake(dir.resolve("lake").toString(), CatalogSpec.hadoop());
+    lake.replaceChangedPartitions(df(FACTS), "warehouse", "fact_empty", Partitioning.identity("service_month"));
+    Dataset<Row> read = lake.read(spark(), "warehouse", "fact_empty");
+    assertEquals(List.of("mission_id", "hourly_rate", "service_month"), List.of(read.columns()));
     assertEquals(0, read.count());
-    assertEquals(List.of("id", "d"), List.of(read.columns()));
-    DuckDbWarehouse wh = new DuckDbWarehouse(dir.resolve("wh.duckdb"));
-    GoldTables.Gold gold = new GoldTables.Gold("warehouse", "t", "d");
-    assertEquals(Map.of("t", 0L), wh.load(lake, List.of(gold)));
-    try (Connection c = wh.openReadOnly();
-        ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM t WHERE id IS NULL OR d IS NULL")) {
-      rs.next();
-      assertEquals(0, rs.getLong(1)); // both columns exist
+    assertEquals(List.of(), lake.dataFiles(spark(), "warehouse", "fact_empty"));
+    assertEquals(null, lake.read(spark(), "warehouse", "never_written"));
+  }
+
+  @Test
+  void duckDbReadingThePlannedDataFilesGetsExactlySparksRows() throws Exception {
+    Lake lake = new Lake(dir.resolve("lake").toString(), CatalogSpec.hadoop());
+    Partitioning p = Partitioning.monthsOf("start_date", "start_month");
+    List<Row> in = new ArrayList<>();
+    for (long i = 1; i <= 40; i++) {
+      LocalDate d = LocalDate.of(2026, 1, 1).plusDays(i * 3);
+      in.add(row(i, d, d.toString().substring(0, 7)));
     }
-
-    // rows again: the partitions carry the columns
-    lake.writeChangedPartitions(df("(1, 'a'), (2, 'b')"), "warehouse", "t", "d", "run2");
-    assertFalse(Files.exists(lake.table("warehouse", "t").resolve(Lake.EMPTY)));
-    assertEquals(2, lake.read(spark(), "warehouse", "t").count());
-    assertEquals(Map.of("t", 2L), wh.load(lake, List.of(gold)));
-
-    // and none again: every partition removed, the columns kept, the warehouse table emptied
-    lake.writeChangedPartitions(none, "warehouse", "t", "d", "run3");
-    assertEquals(List.of(), lake.partitions("warehouse", "t"));
-    assertEquals(0, lake.read(spark(), "warehouse", "t").count());
-    assertEquals(Map.of("t", 0L), wh.load(lake, List.of(gold)));
+    lake.replaceChangedPartitions(spark().createDataFrame(in, CONTRACTS), "warehouse", "fact_c", p);
+    lake.replaceChangedPartitions(spark().createDataFrame(in.subList(0, 30), CONTRACTS), "warehouse", "fact_c", p);
+    List<String> files = lake.dataFiles(spark(), "warehouse", "fact_c");
+    String list = files.stream().map(f -> "'" + f.replace("'", "''") + "'").collect(Collectors.joining(", "));
+    List<String> duck = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT contract_id, start_date, start_month FROM read_parquet([" + list
+            + "], hive_partitioning = false)")) {
+      while (rs.next()) {
+        duck.add("[" + rs.getLong(1) + "," + rs.getString(2) + "," + rs.getString(3) + "]");
+      }
+    }
+    duck.sort(null);
+    assertEquals(30, duck.size());
+    assertEquals(rows(lake.read(spark(), "warehouse", "fact_c")), duck);
   }
 
   @Test
-  void wholeTablesAreSwappedAtomically() {
-    Lake lake = new Lake(dir);
-    lake.writeTable(df("(1, 'x')"), "clean", "users", "r1");
-    lake.writeTable(df("(2, 'y'), (3, 'z')"), "clean", "users", "r2");
-    assertTrue(Files.isSymbolicLink(lake.table("clean", "users")));
-    assertEquals(2, spark().read().parquet(lake.table("clean", "users").toString()).count());
-    // staging is cleaned after publication
-    assertTrue(!Files.exists(dir.resolve(Lake.STAGING).resolve("r2").resolve("clean").resolve("users")));
+  void expiredSnapshotsAndTheFilesOnlyTheyReferencedAreGone() throws Exception {
+    Lake lake = new Lake(dir.resolve("lake").toString(), CatalogSpec.hadoop());
+    Partitioning p = Partitioning.identity("service_month");
+    Commit first = lake.replaceChangedPartitions(df(FACTS, row(1L, 30.0, "2026-01"), row(2L, 40.0, "2026-02")),
+        "warehouse", "fact_x", p);
+    lake.replaceChangedPartitions(df(FACTS, row(1L, 31.0, "2026-01"), row(2L, 40.0, "2026-02")), "warehouse", "fact_x", p);
+    lake.replaceChangedPartitions(df(FACTS, row(1L, 32.0, "2026-01"), row(2L, 40.0, "2026-02")), "warehouse", "fact_x", p);
+    // three versions of January's file, one of February's: two Januaries no kept snapshot reads
+    assertEquals(2, lake.expireSnapshots(spark(), Instant.now().plusSeconds(3600)));
+    assertThrows(Exception.class, () -> lake.read(spark(), "warehouse", "fact_x", first.snapshotId()).count());
+    try (Stream<Path> s = Files.walk(dir.resolve("lake/warehouse/fact_x/data"))) {
+      List<String> onDisk = s.filter(f -> f.toString().endsWith(".parquet")).map(Path::toString).sorted().toList();
+      assertEquals(lake.dataFiles(spark(), "warehouse", "fact_x").stream().map(f -> f.replaceFirst("^file:", ""))
+          .sorted().toList(), onDisk);
+    }
+    assertEquals(List.of("[1,32.0,2026-01]", "[2,40.0,2026-02]"), rows(lake.read(spark(), "warehouse", "fact_x")));
   }
 
   @Test
-  void onlyChangedPartitionsAreRewritten() {
-    Lake lake = new Lake(dir);
-    Lake.Published p1 = lake.writeChangedPartitions(df("(1, 'a'), (2, 'b'), (3, 'c')"), "warehouse", "k", "d", "r1");
-    assertEquals(List.of("d=a", "d=b", "d=c"), p1.replaced());
-    // same content: nothing rewritten
-    Lake.Published p2 = lake.writeChangedPartitions(df("(3, 'c'), (1, 'a'), (2, 'b')"), "warehouse", "k", "d", "r2");
-    assertEquals(List.of(), p2.replaced());
-    assertEquals(List.of(), p2.removed());
-    // b changes, c disappears, d appears
-    Lake.Published p3 = lake.writeChangedPartitions(df("(1, 'a'), (20, 'b'), (4, 'd')"), "warehouse", "k", "d", "r3");
-    assertEquals(List.of("d=b", "d=d"), p3.replaced());
-    assertEquals(List.of("d=c"), p3.removed());
-    assertEquals("[[1,a], [20,b], [4,d]]",
-        sorted(spark().read().parquet(lake.table("warehouse", "k").toString()).selectExpr("id", "d")).toString());
+  void theHadoopCatalogIsRefusedOnAnObjectStoreAndTheJdbcCatalogWorksOnASqliteFile() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> new Lake("s3a://bucket/lake", CatalogSpec.hadoop()));
+    assertEquals("lake.catalog=hadoop cannot commit atomically on s3a:// (object stores have no atomic rename): "
+        + "set lake.catalog to jdbc or rest", e.getMessage());
+    assertEquals("lake.catalog=jdbc needs lake.catalog-url (NURSELINK_LAKE_CATALOG_URL)",
+        assertThrows(ConfigException.class, () -> new Lake("lake", new CatalogSpec("jdbc", null))).getMessage());
+
+    Lake lake = new Lake(dir.resolve("lake").toString(),
+        new CatalogSpec("jdbc", "jdbc:sqlite:" + dir.resolve("catalog.db")));
+    Commit c = lake.replaceTable(df(FACTS, row(1L, 30.0, "2026-01")), "clean", "missions");
+    Commit d = lake.replaceTable(df(FACTS, row(2L, 40.0, "2026-02"), row(3L, 41.0, "2026-02")), "clean", "missions");
+    assertNotEquals(c.snapshotId(), d.snapshotId());
+    assertEquals(2, d.totalRows());
+    assertEquals(List.of("[2,40.0,2026-02]", "[3,41.0,2026-02]"), rows(lake.read(spark(), "clean", "missions")));
+    assertTrue(Files.isDirectory(dir.resolve("lake/clean/missions/metadata")));
+    // a second lake object on the same catalog sees the same table
+    Lake again = new Lake(dir.resolve("lake").toString(),
+        new CatalogSpec("jdbc", "jdbc:sqlite:" + dir.resolve("catalog.db")));
+    assertEquals(d.snapshotId(), again.currentSnapshot(spark(), "clean", "missions").orElseThrow());
   }
 
   @Test
-  void partitionValuesThatNeedEscapingAreFingerprintedByTheirDirectory() {
-    Lake lake = new Lake(dir);
-    String rows = "(1, 'a b'), (2, 'x:y'), (3, 'p+q'), (4, '100%'), (5, 'é/è'), (6, CAST(NULL AS STRING))";
-    Lake.Published p1 = lake.writeChangedPartitions(df(rows), "warehouse", "e", "d", "r1");
-    assertEquals(6, p1.replaced().size(), p1.replaced().toString());
-    assertEquals(6, p1.rows());
-    assertEquals(p1.replaced(), lake.partitions("warehouse", "e"));
-    Lake.Published p2 = lake.writeChangedPartitions(df(rows), "warehouse", "e", "d", "r2");
-    assertEquals(List.of(), p2.replaced());
-    assertEquals(List.of(), p2.removed());
-    assertEquals(6, p2.rows());
-    Lake.Published p3 = lake.writeChangedPartitions(
-        df("(1, 'a b'), (2, 'x:y'), (30, 'p+q'), (4, '100%'), (5, 'é/è')"), "warehouse", "e", "d", "r3");
-    assertEquals(1, p3.replaced().size(), p3.replaced().toString());
-    assertTrue(p3.replaced().get(0).startsWith("d=p"), p3.replaced().toString());
-    assertEquals(List.of("d=__HIVE_DEFAULT_PARTITION__"), p3.removed());
-    assertEquals("[[1,a b], [2,x:y], [30,p+q], [4,100%], [5,é/è]]",
-        sorted(spark().read().parquet(lake.table("warehouse", "e").toString()).selectExpr("id", "d")).toString());
+  void aTableWrittenWithoutFingerprintsIsReplacedWholeByTheChangedPartitionsWrite() {
+    Lake lake = new Lake(dir.resolve("lake").toString(), CatalogSpec.hadoop());
+    Partitioning p = Partitioning.identity("service_month");
+    lake.replacePartition(df(FACTS, row(1L, 30.0, "2026-01")), "warehouse", "fact_x", p, "2026-01", Map.of());
+    lake.replacePartition(df(FACTS, row(2L, 40.0, "2026-02")), "warehouse", "fact_x", p, "2026-02", Map.of());
+    lake.replaceChangedPartitions(df(FACTS, row(3L, 50.0, "2026-03")), "warehouse", "fact_x", p);
+    assertEquals(List.of("[3,50.0,2026-03]"), rows(lake.read(spark(), "warehouse", "fact_x")));
+    assertEquals(List.of("2026-03"), lake.partitions(spark(), "warehouse", "fact_x"));
   }
 }

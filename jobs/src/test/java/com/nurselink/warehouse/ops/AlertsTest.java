@@ -241,10 +241,11 @@ class AlertsTest extends SparkTestBase {
   private static List<String> expectedQuarantineAlerts(Path dir) {
     Alerts.Rules rules = new Alerts.Rules("dev", 86400, 0.05, 0.5);
     List<String> out = new ArrayList<>();
+    com.nurselink.warehouse.lake.Lake lake = new com.nurselink.warehouse.lake.Lake(dir.resolve("lake"));
+    var byDate = com.nurselink.warehouse.lake.Lake.Partitioning.identity("extract_date");
     for (String t : SourceContract.names()) {
-      String part = "extract_date=" + RUN_DATE;
-      long raw = spark().read().parquet(dir.resolve("lake/raw").resolve(t).resolve(part).toString()).count();
-      long q = spark().read().parquet(dir.resolve("lake/quarantine").resolve(t).resolve(part).toString()).count();
+      long raw = lake.readPartition(spark(), "raw", t, byDate, RUN_DATE.toString()).count();
+      long q = lake.readPartition(spark(), "quarantine", t, byDate, RUN_DATE.toString()).count();
       rules.quarantine(t, RUN_DATE, raw, q).ifPresent(out::add);
     }
     assertTrue(out.stream().anyMatch(m -> m.startsWith("[nurselink dev] missions for " + RUN_DATE + ": ")),

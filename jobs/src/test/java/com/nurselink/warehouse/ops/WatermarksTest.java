@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import com.nurselink.warehouse.lake.LakeFiles;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,18 +28,18 @@ class WatermarksTest {
 
   @Test
   void pendingRoundTripsQuotesBackslashesCommasColonsAndNewlines(@TempDir Path dir) {
-    Watermarks w = new Watermarks(null, dir.resolve("lake"));
+    Watermarks w = new Watermarks(null, LakeFiles.at(dir.resolve("lake").toString(), new Configuration()));
     w.setPending(awkward());
     Map<String, String> expected = new LinkedHashMap<>(awkward());
     expected.remove("contracts");
     assertEquals(expected, w.pending());
-    assertEquals(Map.of(), new Watermarks(null, dir.resolve("other")).pending());
+    assertEquals(Map.of(), new Watermarks(null, LakeFiles.at(dir.resolve("other").toString(), new Configuration())).pending());
   }
 
   @Test
   void committedWatermarksAreThePendingOnes(@TempDir Path dir) throws Exception {
     DuckDbWarehouse wh = new DuckDbWarehouse(dir.resolve("wh.duckdb"));
-    Watermarks w = new Watermarks(wh::open, dir.resolve("lake"));
+    Watermarks w = new Watermarks(wh::open, LakeFiles.at(dir.resolve("lake").toString(), new Configuration()));
     w.setPending(awkward());
     Map<String, String> expected = new LinkedHashMap<>(awkward());
     expected.remove("contracts");

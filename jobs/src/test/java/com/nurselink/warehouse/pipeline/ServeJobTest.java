@@ -99,18 +99,18 @@ class ServeJobTest extends SparkTestBase {
 
   /** The clean layer of the fixture. */
   private void writeClean() {
-    String run = "fixture";
-    lake.writeTable(spark().createDataFrame(List.of(RowFactory.create(1L, "hmac-1", "establishment", "Paris", null,
-        ts("2025-01-01T00:00:00Z"), ts("2025-01-01T00:00:00Z"))), CleanSchema.USERS), "clean", "users", run);
-    lake.writeTable(spark().createDataFrame(missions, CleanSchema.MISSIONS), "clean", "missions", run);
-    lake.writeTable(spark().createDataFrame(applications, CleanSchema.MISSION_APPLICATIONS), "clean",
-        "mission_applications", run);
-    lake.writeTable(spark().createDataFrame(List.of(), CleanSchema.CONTRACTS), "clean", "contracts", run);
+    lake.replaceTable(spark().createDataFrame(List.of(RowFactory.create(1L, "hmac-1", "establishment", "Paris", null,
+        ts("2025-01-01T00:00:00Z"), ts("2025-01-01T00:00:00Z"))), CleanSchema.USERS), "clean", "users");
+    lake.replaceTable(spark().createDataFrame(missions, CleanSchema.MISSIONS), "clean", "missions");
+    lake.replaceTable(spark().createDataFrame(applications, CleanSchema.MISSION_APPLICATIONS), "clean",
+        "mission_applications");
+    lake.replaceTable(spark().createDataFrame(List.of(), CleanSchema.CONTRACTS), "clean", "contracts");
   }
 
   private void writeFeatures(LocalDate date, List<Row> rows) {
-    lake.writeSinglePartition(spark().createDataFrame(rows, FEATURES), "features", "features_nurse",
-        "as_of_date=" + date, "fixture-" + date, null);
+    lake.replacePartition(spark().createDataFrame(rows, FEATURES)
+        .withColumn("as_of_date", org.apache.spark.sql.functions.lit(date)), "features", "features_nurse",
+        Lake.Partitioning.identity("as_of_date"), date.toString(), Map.of());
   }
 
   private String runServe(String runId) {
@@ -248,7 +248,7 @@ class ServeJobTest extends SparkTestBase {
           + "{\"name\":\"acceptance_rate_90d\",\"type\":\"double\"},{\"name\":\"hours_worked_90d\",\"type\":\"double\"},"
           + "{\"name\":\"mean_accepted_rate\",\"type\":\"double\"},{\"name\":\"rate_band\",\"type\":\"decimal(10,2)\"},"
           + "{\"name\":\"city\",\"type\":\"string\"},{\"name\":\"specialty\",\"type\":\"string\"},"
-          + "{\"name\":\"as_of_date\",\"type\":\"string\"}]", meta.get("schema"));
+          + "{\"name\":\"as_of_date\",\"type\":\"date\"}]", meta.get("schema"));
       assertEquals(-1, j.ttl("features:nurse:1"), "features do not expire");
 
       // the same date again: the same keys and values (the meta names the new run)
