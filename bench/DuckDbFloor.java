@@ -13,10 +13,10 @@ public final class DuckDbFloor {
     String clean = args[0] + "/clean/";
     String headline = "SELECT count(*) AS total_missions, avg(hourly_rate) AS avg_rate, "
         + "count(*) FILTER (WHERE status = 'completed') AS completed_missions "
-        + "FROM read_parquet('" + clean + "missions/*.parquet') WHERE status <> 'draft'";
-    String daily = "WITH m AS (SELECT * FROM read_parquet('" + clean + "missions/*.parquet') WHERE status <> 'draft'), "
-        + "a AS (SELECT mission_id, count(*) AS n FROM read_parquet('" + clean + "mission_applications/*.parquet') GROUP BY 1), "
-        + "c AS (SELECT mission_id, min(signed_at) AS s FROM read_parquet('" + clean + "contracts/*.parquet') "
+        + "FROM read_parquet('" + clean + "missions/data/*.parquet') WHERE status <> 'draft'";
+    String daily = "WITH m AS (SELECT * FROM read_parquet('" + clean + "missions/data/*.parquet') WHERE status <> 'draft'), "
+        + "a AS (SELECT mission_id, count(*) AS n FROM read_parquet('" + clean + "mission_applications/data/*.parquet') GROUP BY 1), "
+        + "c AS (SELECT mission_id, min(signed_at) AS s FROM read_parquet('" + clean + "contracts/data/*.parquet') "
         + "WHERE signed_at IS NOT NULL GROUP BY 1) "
         + "SELECT count(*) FROM (SELECT m.service_date, coalesce(m.city, 'unknown'), coalesce(m.specialty, 'unknown'), "
         + "count(*), count(*) FILTER (WHERE status = 'completed'), avg(hourly_rate), sum(coalesce(a.n, 0)), "

@@ -264,6 +264,10 @@ public final class Lake {
    * table's columns it lacks are written as null (a partition written by a model without them).
    */
   private DataFrameWriterV2<Row> writer(Dataset<Row> df, String namespace, String table) {
+    return writer(df, namespace, table, id(namespace, table));
+  }
+
+  private DataFrameWriterV2<Row> writer(Dataset<Row> df, String namespace, String table, String target) {
     Dataset<Row> aligned = df;
     if (exists(df.sparkSession(), namespace, table) && !sameColumns(df.sparkSession(), namespace, table, df)) {
       // the table's columns in its order (null where df lacks one), then df's new columns
@@ -275,7 +279,10 @@ public final class Lake {
       have.forEach(c -> select.add(col(c)));
       aligned = df.select(select.toArray(Column[]::new));
     }
-    return aligned.writeTo(id(namespace, table)).option("mergeSchema", "true");
+    return aligned.writeTo(target).option("mergeSchema", "true")
+        // rows go to their partition's file from the task that computed them (as Spark's own
+        // partitioned writes do), instead of a shuffle by partition before the write: one job less
+        .option("distribution-mode", "none").option("fanout-enabled", "true");
   }
 
   /** Whether the table has exactly the columns (names, types, order) of {@code df}. */
@@ -326,6 +333,57 @@ public final class Lake {
     overwrite(w, p.rowsOf(List.of(value), df.schema()));
     FaultPoints.reach("after-commit:" + namespace + "/" + table);
     return commitOf(spark, namespace, table, List.of(value), List.of());
+  }
+
+  /** A partition written on a branch of its table, not yet visible on the table's main history. */
+  public record Staged(String namespace, String table, String branch, Commit commit) {}
+
+  /**
+   * Writes partition {@code value} as {@link #replacePartition} does, but on the branch
+   * {@code branch} of the table (Iceberg's write-audit-publish): readers of the table, which read
+   * its main history, see nothing of it until {@link #publish} makes it current. The branch starts
+   * at the table's current snapshot; the branches left by failed runs are removed. With
+   * {@code wholeTable} the branch holds {@code df} only (every other partition removed).
+   */
+  public Staged stagePartition(Dataset<Row> df, String namespace, String table, Partitioning p, String value,
+      Map<String, String> properties, String branch, boolean wholeTable) {
+    SparkSession spark = df.sparkSession();
+    if (!exists(spark, namespace, table)) {
+      create(spark, namespace, table, df, p);
+    }
+    Table t = load(spark, namespace, table);
+    var manage = t.manageSnapshots();
+    for (String ref : t.refs().keySet()) {
+      if (!ref.equals(org.apache.iceberg.SnapshotRef.MAIN_BRANCH)) {
+        manage = manage.removeBranch(ref); // left by a run that failed before publishing
+      }
+    }
+    (t.currentSnapshot() == null ? manage.createBranch(branch) : manage.createBranch(branch,
+        t.currentSnapshot().snapshotId())).commit();
+    var w = writer(df, namespace, table, id(namespace, table) + ".branch_" + branch);
+    for (Map.Entry<String, String> e : properties.entrySet()) {
+      w = w.option("snapshot-property." + e.getKey(), e.getValue());
+    }
+    overwrite(w, wholeTable ? lit(true) : p.rowsOf(List.of(value), df.schema()));
+    Table after = load(spark, namespace, table);
+    Snapshot s = after.snapshot(after.refs().get(branch).snapshotId());
+    Map<String, String> m = s.summary();
+    return new Staged(namespace, table, branch, new Commit(namespace, table, s.snapshotId(),
+        number(m, "added-records"), number(m, "deleted-records"), number(m, "total-records"), List.of(value),
+        List.of()));
+  }
+
+  /**
+   * Makes each staged partition's branch the current snapshot of its table and removes the branch:
+   * one metadata commit per table, in order, no data written.
+   */
+  public void publish(SparkSession spark, List<Staged> staged) {
+    for (Staged st : staged) {
+      Table t = load(spark, st.namespace(), st.table());
+      t.manageSnapshots().setCurrentSnapshot(st.commit().snapshotId()).removeBranch(st.branch()).commit();
+      FaultPoints.reach("after-commit:" + st.namespace() + "/" + st.table());
+      commits.add(st.commit());
+    }
   }
 
   /**
@@ -647,11 +705,37 @@ public final class Lake {
   }
 
   /**
-   * Drops every table of the lake, their files included: the lake becomes empty, to be rebuilt by
-   * the run. The state files of the lake itself ({@code _sources.json}) stay.
+   * Drops every table of the lake but those of namespace {@code keep}, their files included: the
+   * lake is rebuilt by the run from {@code keep}. The state files of the lake ({@code _sources.json}) stay.
    */
-  public void clearTables(SparkSession spark) {
-    dropAll(spark);
+  public void clearTablesBut(SparkSession spark, String keep) {
+    Catalog c = catalog(spark);
+    for (TableIdentifier id : tables(c)) {
+      if (!id.namespace().toString().equals(keep)) {
+        c.dropTable(id, true);
+      }
+    }
+  }
+
+  /** The directory of the lake's former format (Parquet directories published by symbolic links). */
+  private static final String FORMER_FORMAT = "_versions";
+
+  /** Whether the lake directory holds tables of the former format (before Iceberg), to be rebuilt. */
+  public boolean holdsFormerFormat(SparkSession spark) {
+    return files(spark).exists(FORMER_FORMAT);
+  }
+
+  /**
+   * Removes the tables of the former format (its {@code _versions/} and {@code _staging/} areas
+   * and the layer directories), as {@code --full-refresh} rebuilds such a lake.
+   */
+  public void removeFormerFormat(SparkSession spark) {
+    LakeFiles f = files(spark);
+    for (String dir : LAYERS) {
+      f.deleteTree(dir);
+    }
+    f.deleteTree("_staging");
+    f.deleteTree(FORMER_FORMAT);
   }
 
   /** Drops every table of the lake, their files included. */

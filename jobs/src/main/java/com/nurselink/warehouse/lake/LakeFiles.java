@@ -52,6 +52,16 @@ public final class LakeFiles {
     return p.getFileSystem(conf);
   }
 
+  /** Whether the file or directory exists. */
+  public boolean exists(String name) {
+    Path p = resolve(name);
+    try {
+      return fs(p).exists(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + p, e);
+    }
+  }
+
   /** The file's text, empty when it does not exist. */
   public Optional<String> read(String name) {
     Path p = resolve(name);

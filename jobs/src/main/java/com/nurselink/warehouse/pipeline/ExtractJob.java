@@ -21,9 +21,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -89,43 +90,49 @@ public final class ExtractJob implements PipelineJob {
     }
     // Only sources that could be read get here: a broken one fails with its own reason first.
     boolean rebuild = LakeSources.check(ctx.lake(), ctx.spark(), ctx.sources(), ctx.fullRefresh());
-    // Read every table whole (kept for the commit); commit only when all four were read, so a
-    // source that fails half-way (a corrupt page, a dropped connection) leaves the raw layer as it was.
+    if (ctx.lake().holdsFormerFormat(ctx.spark())) {
+      // only reached with --full-refresh (the pipeline refuses the former format otherwise); its
+      // directories stand where the Iceberg tables go
+      ctx.progress().info("extract", "the lake holds tables of the former format: rebuilding it as Iceberg tables");
+      ctx.lake().removeFormerFormat(ctx.spark());
+    }
+    if (rebuild) {
+      ctx.progress().info("extract", "the lake was built from other sources: rebuilding it from this run's"
+          + " sources (--full-refresh)");
+    }
+    // Write every table's partition on a branch of its raw table; make them current only when all
+    // four were read, so a source that fails half-way (a corrupt page, a dropped connection) leaves
+    // the raw layer as it was.
     long total = 0;
     Map<String, String> pending = new LinkedHashMap<>();
-    Map<String, Dataset<Row>> kept = new LinkedHashMap<>();
-    try {
-      for (Map.Entry<String, Extractor.Extracted> e : reads.entrySet()) {
-        String t = e.getKey();
-        String marker = modes.get(t);
-        Dataset<Row> rows = e.getValue().raw().withColumn(EXTRACT_DATE, lit(ctx.date().toString()))
-            .persist(StorageLevel.MEMORY_AND_DISK());
-        kept.put(t, rows);
-        long n;
-        try {
-          n = retry.call(t + " from " + wheres.get(t), rows::count);
-        } catch (Exception ex) { // SparkException is checked but thrown undeclared
-          throw new SourceException("cannot read " + wheres.get(t) + " table " + ctx.sources().get(t).physicalTable()
-              + ": " + Secrets.maskText(sourceReason(ex)), ex);
-        }
-        ctx.progress().step("extract", t + (incremental(marker) ? " (incremental)" : ""), n);
-        total += n;
-        if (e.getValue().maxUpdatedAt() != null) {
-          pending.put(t, e.getValue().maxUpdatedAt());
-        }
+    List<Lake.Staged> staged = new ArrayList<>();
+    String branch = "extract_" + ctx.runId().replaceAll("[^A-Za-z0-9]", "_");
+    for (Map.Entry<String, Extractor.Extracted> e : reads.entrySet()) {
+      String t = e.getKey();
+      String marker = modes.get(t);
+      Dataset<Row> rows = e.getValue().raw().withColumn(EXTRACT_DATE, lit(ctx.date().toString()));
+      Lake.Staged st;
+      try {
+        st = retry.call(t + " from " + wheres.get(t), () -> ctx.lake().stagePartition(rows, "raw", t,
+            Lake.Partitioning.identity(EXTRACT_DATE), ctx.date().toString(),
+            Map.of(EXTRACT_DATE_PROPERTY, ctx.date().toString(), MARKER, marker), branch, rebuild));
+      } catch (Exception ex) { // SparkException is checked but thrown undeclared
+        throw new SourceException("cannot read " + wheres.get(t) + " table " + ctx.sources().get(t).physicalTable()
+            + ": " + Secrets.maskText(sourceReason(ex)), ex);
       }
-      if (rebuild) {
-        // only now that the new sources are read: a failure before leaves the old lake whole
-        ctx.progress().info("extract", "the lake was built from other sources: rebuilding it from this run's"
-            + " sources (--full-refresh)");
-        ctx.lake().clearTables(ctx.spark());
+      long n = st.commit().addedRows();
+      ctx.progress().step("extract", t + (incremental(marker) ? " (incremental)" : ""), n);
+      total += n;
+      staged.add(st);
+      if (e.getValue().maxUpdatedAt() != null) {
+        pending.put(t, e.getValue().maxUpdatedAt());
       }
-      for (Map.Entry<String, Dataset<Row>> e : kept.entrySet()) {
-        ctx.lake().replacePartition(e.getValue(), "raw", e.getKey(), Lake.Partitioning.identity(EXTRACT_DATE),
-            ctx.date().toString(), Map.of(EXTRACT_DATE_PROPERTY, ctx.date().toString(), MARKER, modes.get(e.getKey())));
-      }
-    } finally {
-      kept.values().forEach(Dataset::unpersist);
+    }
+    ctx.lake().publish(ctx.spark(), staged);
+    if (rebuild) {
+      // only now that the new sources are committed (raw holds them alone): a failure before
+      // leaves the old lake whole; the jobs after this one rebuild the rest
+      ctx.lake().clearTablesBut(ctx.spark(), "raw");
     }
     LakeSources.record(ctx.lake(), ctx.spark(), ctx.sources());
     watermarks.setPending(pending);

@@ -82,6 +82,11 @@ public final class Pipeline {
   public static List<Outcome> run(RunContext ctx, List<String> jobs, Ledger ledger, Alerts alerts,
       Alerts.Rules rules) {
     List<Outcome> outcomes = new ArrayList<>();
+    if (ctx.lake().holdsFormerFormat(ctx.spark()) && !(ctx.fullRefresh() && jobs.contains("extract"))) {
+      throw new com.nurselink.warehouse.config.ConfigException("the lake " + ctx.lake() + " holds tables of the "
+          + "former format (_versions/, symbolic links), not Iceberg tables: rebuild it from the sources with "
+          + "'nurselink run --full-refresh', or set lake.path to a new directory");
+    }
     for (String id : jobs) {
       PipelineJob job = JOBS.get(id).get();
       Instant start = Instant.now();

@@ -215,4 +215,30 @@ class IcebergLakePipelineTest extends SparkTestBase {
     Runs.Result after = Runs.inProcess(Runs.runArgs(run, source.toString(), D2, "--jobs", "kpis"));
     assertEquals(0, after.code(), after.all());
   }
+
+  @Test
+  void aLakeOfTheFormerFormatIsRefusedWithOneLineAndRebuiltByAFullRefresh() throws Exception {
+    Path old = dir.resolve("former");
+    Path version = Files.createDirectories(old.resolve("lake/_versions/clean/users/r1"));
+    Files.writeString(version.resolve("part-0.parquet"), "not read");
+    Files.createDirectories(old.resolve("lake/clean"));
+    Files.createSymbolicLink(old.resolve("lake/clean/users"), version);
+    Runs.Result refused = Runs.inProcess(Runs.runArgs(old, source.toString(), D1));
+    assertEquals(Main.EXIT_USAGE, refused.code(), refused.all());
+    assertEquals(List.of("nurselink: error: the lake " + old.resolve("lake") + " holds tables of the former format"
+        + " (_versions/, symbolic links), not Iceberg tables: rebuild it from the sources with 'nurselink run"
+        + " --full-refresh', or set lake.path to a new directory"),
+        refused.err().lines().filter(l -> l.startsWith("nurselink: error:")).toList());
+    assertTrue(Files.isSymbolicLink(old.resolve("lake/clean/users")), "left as it was");
+
+    Runs.Result rebuilt = Runs.inProcess(Runs.runArgs(old, source.toString(), D1, "--jobs", "extract,stage",
+        "--full-refresh"));
+    assertEquals(0, rebuilt.code(), rebuilt.all());
+    assertFalse(Files.exists(old.resolve("lake/_versions")));
+    try (Stream<Path> all = Files.walk(old.resolve("lake"))) {
+      assertEquals(List.of(), all.filter(Files::isSymbolicLink).toList());
+    }
+    assertEquals(new Lake(run.resolve("lake")).read(spark(), "clean", "users").count(),
+        new Lake(old.resolve("lake")).read(spark(), "clean", "users").count());
+  }
 }
