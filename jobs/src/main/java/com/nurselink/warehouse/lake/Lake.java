@@ -358,13 +358,19 @@ public final class Lake {
         manage = manage.removeBranch(ref); // left by a run that failed before publishing
       }
     }
-    (t.currentSnapshot() == null ? manage.createBranch(branch) : manage.createBranch(branch,
-        t.currentSnapshot().snapshotId())).commit();
     var w = writer(df, namespace, table, id(namespace, table) + ".branch_" + branch);
     for (Map.Entry<String, String> e : properties.entrySet()) {
       w = w.option("snapshot-property." + e.getKey(), e.getValue());
     }
-    overwrite(w, wholeTable ? lit(true) : p.rowsOf(List.of(value), df.schema()));
+    try {
+      FaultPointFileIO.KIND.set("before-branch");
+      (t.currentSnapshot() == null ? manage.createBranch(branch) : manage.createBranch(branch,
+          t.currentSnapshot().snapshotId())).commit();
+      FaultPointFileIO.KIND.set("before-stage");
+      overwrite(w, wholeTable ? lit(true) : p.rowsOf(List.of(value), df.schema()));
+    } finally {
+      FaultPointFileIO.KIND.remove();
+    }
     Table after = load(spark, namespace, table);
     Snapshot s = after.snapshot(after.refs().get(branch).snapshotId());
     Map<String, String> m = s.summary();
@@ -523,6 +529,11 @@ public final class Lake {
   /** The table as it was at snapshot {@code snapshotId} (time travel). */
   public Dataset<Row> read(SparkSession spark, String namespace, String table, long snapshotId) {
     return spark.read().option("versionAsOf", String.valueOf(snapshotId)).table(id(namespace, table));
+  }
+
+  /** The row count of the table's current snapshot, from its summary (no Spark job); 0 when absent. */
+  public long totalRows(SparkSession spark, String namespace, String table) {
+    return number(summary(spark, namespace, table), "total-records");
   }
 
   /** The table's columns, from its Iceberg schema (no Spark job). */

@@ -63,6 +63,6 @@ public final class FeaturesJob implements PipelineJob {
         df.unpersist();
       }
     }
-    return JobResult.of(ctx.spark().table("clean_missions").count(), rows);
+    return JobResult.of(ctx.lake().totalRows(ctx.spark(), "clean", "missions"), rows);
   }
 }

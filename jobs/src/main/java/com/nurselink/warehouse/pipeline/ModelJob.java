@@ -51,8 +51,11 @@ public final class ModelJob implements PipelineJob {
         throw new IllegalStateException("model " + g.name() + " was not built");
       }
     }
-    long in = ctx.spark().table("clean_missions").count() + ctx.spark().table("clean_mission_applications").count()
-        + ctx.spark().table("clean_contracts").count() + ctx.spark().table("clean_users").count();
+    // the input counts from the clean tables' snapshot summaries: no job reads them again
+    long in = 0;
+    for (String t : com.nurselink.warehouse.contract.SourceContract.names()) {
+      in += ctx.lake().totalRows(ctx.spark(), "clean", t);
+    }
     return JobResult.of(in, rows[0]);
   }
 }

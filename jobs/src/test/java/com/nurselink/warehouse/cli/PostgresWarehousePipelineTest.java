@@ -190,6 +190,43 @@ class PostgresWarehousePipelineTest extends SparkTestBase {
     return out;
   }
 
+  /**
+   * Every PostgreSQL gold table equals Spark's read of the lake's Iceberg table (its current
+   * snapshot, through the JDBC catalog in the warehouse database): the read is copied into a
+   * scratch table of the same database and compared there, EXCEPT ALL both ways.
+   */
+  @Test
+  void everyPostgresGoldTableEqualsSparksReadOfTheIcebergTable() throws Exception {
+    Lake lake = new Lake(pgLake.toString(), new Lake.CatalogSpec("jdbc", warehouse));
+    List<String> differences = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection(warehouse); Statement st = c.createStatement()) {
+      for (GoldTables.Gold g : GoldTables.all()) {
+        String copy = "lake_read_" + g.name();
+        Dataset<Row> read = lake.read(spark(), g.layer(), g.name());
+        read.write().mode("overwrite").jdbc(warehouse, copy, new java.util.Properties());
+        List<String> cols = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery("SELECT column_name, data_type FROM information_schema.columns "
+            + "WHERE table_schema = current_schema() AND table_name = '" + copy + "' ORDER BY ordinal_position")) {
+          while (rs.next()) {
+            cols.add("CAST(\"" + rs.getString(1) + "\" AS " + rs.getString(2) + ")");
+          }
+        }
+        assertEquals(read.columns().length, cols.size(), g.name());
+        String wh = "SELECT " + String.join(", ", cols) + " FROM " + g.name();
+        String fromLake = "SELECT " + String.join(", ", cols) + " FROM " + copy;
+        for (String sql : List.of(wh + " EXCEPT ALL " + fromLake, fromLake + " EXCEPT ALL " + wh)) {
+          long n = PgServer.count(c, "SELECT count(*) FROM (" + sql + ") d");
+          if (n != 0) {
+            differences.add(g.name() + ": " + n + " rows of " + sql);
+          }
+        }
+        assertEquals(read.count(), PgServer.count(c, "SELECT count(*) FROM " + g.name()), g.name());
+        st.execute("DROP TABLE " + copy);
+      }
+    }
+    assertEquals(List.of(), differences);
+  }
+
   private Map<String, List<List<Object>>> goldRows(String url) throws SQLException {
     Map<String, List<List<Object>>> m = new LinkedHashMap<>();
     try (Connection c = DriverManager.getConnection(url)) {

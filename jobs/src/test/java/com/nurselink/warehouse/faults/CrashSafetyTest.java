@@ -63,7 +63,8 @@ class CrashSafetyTest extends SparkTestBase {
    * those after it, compared on the whole warehouse.
    */
   private static final List<Pick> PICKS = List.of(
-      new Pick("extract", "before-commit", 2),       // raw users committed, raw missions written, not committed
+      new Pick("extract", "before-stage", 3),        // two raw partitions staged on branches, the third being staged
+      new Pick("extract", "before-commit", 2),       // raw users published, raw missions being published
       new Pick("stage", "after-commit", 3),          // clean/missions committed, its quarantine not yet
       new Pick("model", "before-commit", 6),         // dims committed, a fact's files written, not committed
       new Pick("kpis", "before-commit", 2),          // a KPI table's files written, not committed
@@ -249,7 +250,8 @@ class CrashSafetyTest extends SparkTestBase {
   @Test
   void aReaderAtAnyFaultPointSeesEachTableAtItsPreviousOrItsNewSnapshot() {
     List<String> kinds = observed.points.stream().map(Point::kind).distinct().sorted().toList();
-    assertEquals(List.of("after-commit", "before-commit", "before-ledger-finish", "before-ledger-start"), kinds,
+    assertEquals(List.of("after-commit", "before-branch", "before-commit", "before-ledger-finish",
+        "before-ledger-start", "before-stage"), kinds,
         "every kind of step is reached");
     assertEquals(JobGraph.ids(), observed.points.stream().map(Point::job).distinct().toList());
     assertEquals(observed.points.size(), observed.points.stream().map(Point::name).distinct().count(),

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nurselink.warehouse.SparkTestBase;
 import com.nurselink.warehouse.faults.Runs;
-import com.nurselink.warehouse.generate.Generator;
+import com.nurselink.warehouse.faults.SharedNightly;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * on local disk builds from the same source.
  */
 class HdfsLakeTest extends SparkTestBase {
-  private static final String DATE = "2026-03-31";
+  private static final String DATE = SharedNightly.D1;
 
   @TempDir static Path dir;
   private static MiniDFSCluster hdfs;
@@ -66,16 +66,13 @@ class HdfsLakeTest extends SparkTestBase {
 
   @Test
   void theNightlyOnAnHdfsLakeGivesTheWarehouseOfALocalLake() throws Exception {
-    Path source = dir.resolve("src.db");
-    Generator.create().missions(150).seed(9).dirty(true).writeSqlite(source);
-    Path local = dir.resolve("local");
-    Runs.Result l = Runs.inProcess(Runs.runArgs(local, source.toString(), DATE));
-    assertEquals(0, l.code(), l.all());
+    // the same source's nightly on a local lake, shared with the other tests that compare with it
+    SharedNightly local = SharedNightly.get(spark());
     Path remote = dir.resolve("remote");
-    Runs.Result r = Runs.inProcess(Runs.runArgs(remote, source.toString(), DATE, hdfsConf()));
+    Runs.Result r = Runs.inProcess(Runs.runArgs(remote, local.source().toString(), DATE, hdfsConf()));
     assertEquals(0, r.code(), r.all());
 
-    Map<String, List<String>> expected = Runs.duckContent(local.resolve("wh.duckdb"));
+    Map<String, List<String>> expected = local.warehouse();
     assertTrue(expected.containsKey("kpi_mission_daily") && expected.containsKey("clean_missions"), expected.keySet()
         .toString());
     Runs.assertSameContent(expected, Runs.duckContent(remote.resolve("wh.duckdb")), "the warehouse of the HDFS lake");

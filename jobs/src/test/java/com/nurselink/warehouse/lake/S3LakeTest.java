@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.nurselink.warehouse.SparkTestBase;
 import com.nurselink.warehouse.cli.Main;
 import com.nurselink.warehouse.faults.Runs;
-import com.nurselink.warehouse.generate.Generator;
+import com.nurselink.warehouse.faults.SharedNightly;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,14 +30,13 @@ import org.junit.jupiter.api.io.TempDir;
  * pipeline runs, no retry loop (two attempts per request at most).
  */
 class S3LakeTest extends SparkTestBase {
-  private static final String D1 = "2026-03-31";
-  private static final String D2 = "2026-04-01";
+  private static final String D1 = SharedNightly.D1;
+  private static final String D2 = "2026-03-31";
   private static final String BUCKET = "nurselink-lake";
 
   @TempDir static Path dir;
   private static S3ProxyServer server;
   private static Path source;
-  private static Path local;
   private static Path remote;
   private static final List<Runs.Result> s3Runs = new ArrayList<>();
   private static Map<String, List<String>> localContent;
@@ -48,13 +47,10 @@ class S3LakeTest extends SparkTestBase {
     spark();
     server = S3ProxyServer.start(Files.createDirectories(dir.resolve("s3proxy")));
     server.createBucket(BUCKET);
-    source = dir.resolve("src.db");
-    Generator.create().missions(150).seed(11).dirty(true).writeSqlite(source);
-
-    local = dir.resolve("local");
-    Runs.Result l = Runs.inProcess(Runs.runArgs(local, source.toString(), D1));
-    assertEquals(0, l.code(), l.all());
-    localContent = Runs.duckContent(local.resolve("wh.duckdb"));
+    // the same source's nightly on a local lake, shared with the other tests that compare with it
+    SharedNightly nightly = SharedNightly.get(spark());
+    source = nightly.source();
+    localContent = nightly.warehouse();
 
     remote = dir.resolve("s3");
     Runs.Result first = Runs.inProcess(s3Args(D1));

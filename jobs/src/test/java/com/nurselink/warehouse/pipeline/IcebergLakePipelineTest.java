@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.nurselink.warehouse.SparkTestBase;
 import com.nurselink.warehouse.cli.Main;
 import com.nurselink.warehouse.faults.Runs;
-import com.nurselink.warehouse.generate.Generator;
+import com.nurselink.warehouse.faults.SharedNightly;
 import com.nurselink.warehouse.lake.Lake;
 import com.nurselink.warehouse.lake.LakeLock;
 import com.nurselink.warehouse.model.ModelRegistry;
@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * current snapshots, snapshot expiry, and one run at a time on a lake.
  */
 class IcebergLakePipelineTest extends SparkTestBase {
-  private static final String D1 = "2026-03-30";
+  private static final String D1 = SharedNightly.D1;
   private static final String D2 = "2026-03-31";
 
   @TempDir static Path dir;
@@ -50,16 +50,11 @@ class IcebergLakePipelineTest extends SparkTestBase {
   @BeforeAll
   static void twoNightlies() throws Exception {
     spark();
-    source = dir.resolve("src.db");
-    Generator.create().missions(150).seed(5).dirty(true).writeSqlite(source);
-    run = dir.resolve("run");
-    Runs.Result first = Runs.inProcess(Runs.runArgs(run, source.toString(), D1));
-    assertEquals(0, first.code(), first.all());
-    featuresOfD1 = new TreeMap<>();
-    Lake lake = new Lake(run.resolve("lake"));
-    for (ModelRegistry.Model m : ModelRegistry.gold(ModelRegistry.Step.FEATURES)) {
-      featuresOfD1.put(m.name(), sorted(lake.read(spark(), m.namespace(), m.name())));
-    }
+    // the nightly of D1 shared with the HDFS and S3 tests, continued here with D2
+    SharedNightly first = SharedNightly.get(spark());
+    source = first.source();
+    run = first.dir();
+    featuresOfD1 = first.features();
     Runs.Result second = Runs.inProcess(Runs.runArgs(run, source.toString(), D2));
     assertEquals(0, second.code(), second.all());
   }
