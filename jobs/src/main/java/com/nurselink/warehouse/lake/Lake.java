@@ -61,9 +61,11 @@ import org.apache.spark.storage.StorageLevel;
  *   <li>{@link #replaceTable}: the whole table (dimensions, the clean layer);</li>
  *   <li>{@link #replaceChangedPartitions}: only the partitions whose content changed, and the
  *       partitions no longer present removed, in one commit (facts and KPIs: a late update to an old
- *       mission rewrites the months it touches). Each commit carries the content fingerprint of every
- *       partition (row count and an order-independent sum of row hashes) in its snapshot summary,
- *       so deciding what changed reads no table data;</li>
+ *       mission rewrites the months it touches). The rows are computed once, written on a branch of
+ *       the table, and fingerprinted from the written files (row count and an order-independent sum
+ *       of row hashes per partition); the branch becomes the table when every partition changed,
+ *       otherwise the changed partitions are copied from it. The fingerprints are kept with the
+ *       snapshot they describe, so deciding what changed reads no table data;</li>
  *   <li>{@link #replacePartition}: one partition, even with no row (raw and quarantine of an
  *       extract date, a feature set as of a date).</li>
  * </ul>
@@ -351,6 +353,20 @@ public final class Lake {
     if (!exists(spark, namespace, table)) {
       create(spark, namespace, table, df, p);
     }
+    Staged st = stageOn(df, namespace, table, branch, wholeTable ? lit(true) : p.rowsOf(List.of(value), df.schema()),
+        properties);
+    return new Staged(namespace, table, branch, new Commit(namespace, table, st.commit().snapshotId(),
+        st.commit().addedRows(), st.commit().deletedRows(), st.commit().totalRows(), List.of(value), List.of()));
+  }
+
+  /**
+   * Writes {@code df} over the rows matching {@code condition} on the branch {@code branch} of an
+   * existing table, the branch starting at the table's current snapshot (branches left by failed
+   * runs are removed first).
+   */
+  private Staged stageOn(Dataset<Row> df, String namespace, String table, String branch, Column condition,
+      Map<String, String> properties) {
+    SparkSession spark = df.sparkSession();
     Table t = load(spark, namespace, table);
     var manage = t.manageSnapshots();
     for (String ref : t.refs().keySet()) {
@@ -367,7 +383,7 @@ public final class Lake {
       (t.currentSnapshot() == null ? manage.createBranch(branch) : manage.createBranch(branch,
           t.currentSnapshot().snapshotId())).commit();
       FaultPointFileIO.KIND.set("before-stage");
-      overwrite(w, wholeTable ? lit(true) : p.rowsOf(List.of(value), df.schema()));
+      overwrite(w, condition);
     } finally {
       FaultPointFileIO.KIND.remove();
     }
@@ -375,8 +391,7 @@ public final class Lake {
     Snapshot s = after.snapshot(after.refs().get(branch).snapshotId());
     Map<String, String> m = s.summary();
     return new Staged(namespace, table, branch, new Commit(namespace, table, s.snapshotId(),
-        number(m, "added-records"), number(m, "deleted-records"), number(m, "total-records"), List.of(value),
-        List.of()));
+        number(m, "added-records"), number(m, "deleted-records"), number(m, "total-records"), List.of(), List.of()));
   }
 
   /**
@@ -399,44 +414,66 @@ public final class Lake {
    */
   public Commit replaceChangedPartitions(Dataset<Row> df, String namespace, String table, Partitioning p) {
     SparkSession spark = df.sparkSession();
-    Dataset<Row> rows = df.persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      Map<String, String> fresh = fingerprints(rows, p.column());
-      boolean existed = exists(spark, namespace, table);
-      Table t = existed ? load(spark, namespace, table) : create(spark, namespace, table, rows, p);
-      Map<String, String> before = existed ? publishedFingerprints(t) : Map.of();
-      // a table whose partitions were not fingerprinted (written another way): replace it whole
-      boolean unknown = existed && before.isEmpty() && t.currentSnapshot() != null;
-      List<String> changed = new ArrayList<>();
-      fresh.forEach((k, v) -> {
-        if (!v.equals(before.get(k))) {
-          changed.add(k);
-        }
-      });
-      List<String> removed = before.keySet().stream().filter(k -> !fresh.containsKey(k)).toList();
-      long total = fresh.values().stream().mapToLong(v -> Long.parseLong(v.substring(0, v.indexOf(':')))).sum();
-      if (changed.isEmpty() && removed.isEmpty() && (existed && t.currentSnapshot() != null)) {
-        Snapshot s = t.currentSnapshot();
-        Commit unchanged = new Commit(namespace, table, s.snapshotId(), 0, 0, total, List.of(), List.of());
-        commits.add(unchanged);
-        return unchanged;
+    boolean existed = exists(spark, namespace, table);
+    Table t = existed ? load(spark, namespace, table) : create(spark, namespace, table, df, p);
+    Map<String, String> before = existed ? publishedFingerprints(t) : Map.of();
+    // a table whose partitions were not fingerprinted (written another way): replace it whole
+    boolean unknown = before.isEmpty() && t.currentSnapshot() != null;
+    // df computed once: written whole on a branch, its fingerprints read from the written files
+    String branch = "changes_" + java.util.UUID.randomUUID().toString().replace("-", "");
+    Staged st = stageOn(df, namespace, table, branch, lit(true), Map.of());
+    Dataset<Row> written = read(spark, namespace, table, st.commit().snapshotId());
+    Map<String, String> fresh = fingerprints(written, p.column());
+    List<String> changed = new ArrayList<>();
+    fresh.forEach((k, v) -> {
+      if (unknown || !v.equals(before.get(k))) {
+        changed.add(k);
       }
+    });
+    List<String> removed = before.keySet().stream().filter(k -> !fresh.containsKey(k)).toList();
+    long total = fresh.values().stream().mapToLong(v -> Long.parseLong(v.substring(0, v.indexOf(':')))).sum();
+    String fp;
+    try {
+      fp = JSON.writeValueAsString(new TreeMap<>(fresh));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    if (changed.isEmpty() && removed.isEmpty() && t.currentSnapshot() != null) {
+      dropBranch(spark, namespace, table, branch);
+      Snapshot s = t.currentSnapshot();
+      Commit unchanged = new Commit(namespace, table, s.snapshotId(), 0, 0, total, List.of(), List.of());
+      commits.add(unchanged);
+      return unchanged;
+    }
+    if (changed.size() == fresh.size()) {
+      // every partition changed (a first run, a model change): the branch is the new table; it
+      // becomes current with its fingerprints in one metadata commit
+      Table now = load(spark, namespace, table);
+      org.apache.iceberg.Transaction tx = now.newTransaction();
+      tx.manageSnapshots().setCurrentSnapshot(st.commit().snapshotId()).removeBranch(branch).commit();
+      tx.updateProperties().set(FINGERPRINTS, st.commit().snapshotId() + " " + fp).commit();
+      tx.commitTransaction();
+    } else {
+      // only the changed partitions, copied from the branch's files, and the removed ones, on main
       List<String> touched = new ArrayList<>(changed);
       touched.addAll(removed);
-      String fp;
-      try {
-        fp = JSON.writeValueAsString(new TreeMap<>(fresh));
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException(e);
-      }
-      Dataset<Row> changedRows = unknown ? rows
-          : changed.isEmpty() ? rows.limit(0) : rows.where(col(p.column()).isin(changed.toArray()));
+      Dataset<Row> changedRows = changed.isEmpty() ? written.limit(0)
+          : written.where(col(p.column()).cast("string").isin(changed.toArray()));
       overwrite(writer(changedRows, namespace, table).option("snapshot-property." + FINGERPRINTS, fp),
-          unknown ? lit(true) : touched.isEmpty() ? lit(false) : p.rowsOf(touched, rows.schema()));
-      FaultPoints.reach("after-commit:" + namespace + "/" + table);
-      return commitOf(spark, namespace, table, changed, removed);
+          p.rowsOf(touched, written.schema()));
+      dropBranch(spark, namespace, table, branch);
+    }
+    FaultPoints.reach("after-commit:" + namespace + "/" + table);
+    return commitOf(spark, namespace, table, changed, removed);
+  }
+
+  /** Removes a branch of the table (its files stay until no snapshot reads them and they expire). */
+  private void dropBranch(SparkSession spark, String namespace, String table, String branch) {
+    try {
+      FaultPointFileIO.KIND.set("after-stage");
+      load(spark, namespace, table).manageSnapshots().removeBranch(branch).commit();
     } finally {
-      rows.unpersist();
+      FaultPointFileIO.KIND.remove();
     }
   }
 
@@ -464,9 +501,18 @@ public final class Lake {
     return out;
   }
 
+  /**
+   * The fingerprints of the current snapshot's partitions: in its summary when the commit wrote
+   * the changed partitions, or in the table property of the same name ({@code <snapshot id> <json>})
+   * when a whole rewrite made a branch current; none when neither describes the current snapshot.
+   */
   private static Map<String, String> publishedFingerprints(Table t) {
     Snapshot s = t.currentSnapshot();
     String fp = s == null ? null : s.summary().get(FINGERPRINTS);
+    String prop = t.properties().get(FINGERPRINTS);
+    if (fp == null && s != null && prop != null && prop.startsWith(s.snapshotId() + " ")) {
+      fp = prop.substring(prop.indexOf(' ') + 1);
+    }
     if (fp == null) {
       return Map.of();
     }

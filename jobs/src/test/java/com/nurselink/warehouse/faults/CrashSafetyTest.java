@@ -250,7 +250,7 @@ class CrashSafetyTest extends SparkTestBase {
   @Test
   void aReaderAtAnyFaultPointSeesEachTableAtItsPreviousOrItsNewSnapshot() {
     List<String> kinds = observed.points.stream().map(Point::kind).distinct().sorted().toList();
-    assertEquals(List.of("after-commit", "before-branch", "before-commit", "before-ledger-finish",
+    assertEquals(List.of("after-commit", "after-stage", "before-branch", "before-commit", "before-ledger-finish",
         "before-ledger-start", "before-stage"), kinds,
         "every kind of step is reached");
     assertEquals(JobGraph.ids(), observed.points.stream().map(Point::job).distinct().toList());

@@ -183,8 +183,10 @@ class LakeTest extends SparkTestBase {
         "warehouse", "fact_x", p);
     lake.replaceChangedPartitions(df(FACTS, row(1L, 31.0, "2026-01"), row(2L, 40.0, "2026-02")), "warehouse", "fact_x", p);
     lake.replaceChangedPartitions(df(FACTS, row(1L, 32.0, "2026-01"), row(2L, 40.0, "2026-02")), "warehouse", "fact_x", p);
-    // three versions of January's file, one of February's: two Januaries no kept snapshot reads
-    assertEquals(2, lake.expireSnapshots(spark(), Instant.now().plusSeconds(3600)));
+    // each write puts the whole table on a branch (January and February), then copies the changed
+    // January onto the table: no kept snapshot reads the two older Januaries, nor the 2 x 2 files
+    // of the last two writes' branches (the first write's branch became the table)
+    assertEquals(6, lake.expireSnapshots(spark(), Instant.now().plusSeconds(3600)));
     assertThrows(Exception.class, () -> lake.read(spark(), "warehouse", "fact_x", first.snapshotId()).count());
     try (Stream<Path> s = Files.walk(dir.resolve("lake/warehouse/fact_x/data"))) {
       List<String> onDisk = s.filter(f -> f.toString().endsWith(".parquet")).map(Path::toString).sorted().toList();
