@@ -56,22 +56,21 @@ class CrashSafetyTest extends SparkTestBase {
 
   /**
    * Where crash images are taken and the run repeated from: (job, kind of point, n-th point of that
-   * kind in the job). The picks cover every job and every kind of point once, and the cheap load job
-   * thrice. A crash in extract, stage or model is followed by a rerun of that job only, compared
+   * kind in the job). The picks cover every job and the kinds of point where a crash leaves something
+   * to repair (a branch staged, a commit cut short, a table committed and the next not, the warehouse
+   * loaded and the watermarks not). A crash in extract, stage or model is followed by a rerun of that job only, compared
    * with the clean run on the tables the job writes (every later job is a function of the lake, and
    * runs from it in the later picks); a crash in kpis, features or load by a rerun of the job and
    * those after it, compared on the whole warehouse.
    */
   private static final List<Pick> PICKS = List.of(
       new Pick("extract", "before-stage", 3),        // two raw partitions staged on branches, the third being staged
-      new Pick("extract", "before-commit", 2),       // raw users published, raw missions being published
       new Pick("stage", "after-commit", 3),          // clean/missions committed, its quarantine not yet
-      new Pick("model", "before-commit", 6),         // dims committed, a fact's files written, not committed
-      new Pick("kpis", "before-commit", 2),          // a KPI table's files written, not committed
+      new Pick("model", "before-commit", 6),         // dims committed, a fact staged on its branch, its commit cut short
+      new Pick("kpis", "before-commit", 2),          // a KPI table staged on its branch, its commit cut short
       new Pick("features", "after-commit", 1),       // one feature set committed, its manifest not written
       new Pick("load", "before-ledger-start", 1),    // everything committed in the lake, the warehouse not loaded
-      new Pick("load", "before-commit", 1),          // warehouse committed, watermarks not
-      new Pick("load", "before-ledger-finish", 1));  // everything committed but the ledger row
+      new Pick("load", "before-commit", 1));         // warehouse committed, watermarks not
   /** Image only: the state after the model, where the child JVM of the real halt starts. */
   private static final Pick CHILD_START = new Pick("kpis", "before-ledger-start", 1);
   /** Jobs whose crash is followed by a rerun of that job only, and the tables they write. */
