@@ -56,7 +56,7 @@ public final class DemoCommand implements Callable<Integer> {
     System.out.println();
     System.out.println("Outputs:");
     System.out.println("  source (SQLite)      " + source.toAbsolutePath());
-    System.out.println("  lake (Parquet)       " + Path.of(s.get(ConfigKey.LAKE_PATH)).toAbsolutePath()
+    System.out.println("  lake (Iceberg)       " + Path.of(s.get(ConfigKey.LAKE_PATH)).toAbsolutePath()
         + "/{raw,clean,quarantine,warehouse,features}");
     System.out.println("  warehouse (DuckDB)   " + wh.file());
     System.out.println();
