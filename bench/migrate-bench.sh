@@ -12,7 +12,7 @@
 #   default: the three reference samples, a generated nurselink-like file of about 1M rows, and the same
 #   file with its decimal commas written with a point (which pgloader loads completely).
 # Environment: PGHOST (127.0.0.1), PGPORT (5432), PGUSER (postgres), JOBS (2), ROWS (1000000),
-#   BENCH_DIR (target/bench).
+#   BENCH_DIR (target/bench), POINTS_ONLY (1: only nurselink-bench-points.db, after generating it).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
@@ -128,7 +128,7 @@ floor_load() {
 
 files=("$@")
 if ((${#files[@]} == 0)); then
-  ref="$(cd "$here/../jobs/src/test/resources/reference/sqlite" && pwd)"
+  ref="$here/jobs/src/test/resources/reference/sqlite"
   files=("$ref/chinook.sqlite" "$ref/northwind.sqlite" "$ref/sakila.sqlite")
   big="$work/nurselink-bench.db"
   if [[ ! -f "$big" ]]; then
@@ -150,6 +150,8 @@ SQL
     mv "$points.tmp" "$points"
   fi
   files+=("$points")
+  # POINTS_ONLY=1: only the file both tools load completely (bin/bench)
+  [[ "${POINTS_ONLY:-0}" == 1 ]] && files=("$points")
 fi
 
 echo "bench: building the CLI" >&2

@@ -38,7 +38,11 @@ public final class FeaturesJob implements PipelineJob {
       ModelInputs.registerGold(ctx, m.namespace(), List.of(m.name()));
     }
     Map<String, Dataset<Row>> out = Models.buildFeatures(ctx.spark(), ModelInputs.params(ctx));
-    var watermarks = Manifest.sourceWatermarks(ctx.spark(), Models.CLEAN_VIEWS);
+    // max updated_at of each clean table, from the column bounds of its files (no job)
+    Map<String, java.time.Instant> watermarks = new java.util.TreeMap<>();
+    for (String t : com.nurselink.warehouse.contract.SourceContract.names()) {
+      watermarks.put("clean_" + t, ctx.lake().maxTimestamp(ctx.spark(), "clean", t, "updated_at"));
+    }
     long rows = 0;
     for (ModelRegistry.Model g : ModelRegistry.gold(ModelRegistry.Step.FEATURES)) {
       Dataset<Row> df = out.get(g.name());
@@ -49,6 +53,7 @@ public final class FeaturesJob implements PipelineJob {
         throw new IllegalStateException("feature set " + g.name() + " is not partitioned by " + ModelRegistry.AS_OF_DATE);
       }
       df = df.persist(StorageLevel.MEMORY_AND_DISK());
+      ctx.spark().sparkContext().setJobDescription("compute " + g.namespace() + "." + g.name());
       try {
         String manifest = Manifest.build(g.name(), ctx.date(), df, g.labelColumn(), Manifest.codeVersion(),
             watermarks);

@@ -2,7 +2,6 @@ package com.nurselink.warehouse.pipeline;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
 
 import com.nurselink.warehouse.contract.SourceContract;
 import com.nurselink.warehouse.staging.CleanSchema;
@@ -34,6 +33,26 @@ public final class StageJob implements PipelineJob {
     return "stage";
   }
 
+  /**
+   * The rows the clean write left out, as its observation reports them once the write is done;
+   * -1 when the report does not come (the quarantine is then computed).
+   */
+  private static long rejectedRows(org.apache.spark.sql.Observation o) {
+    try {
+      Row metrics = scala.concurrent.Await.result(o.future(),
+          scala.concurrent.duration.Duration.create(30, java.util.concurrent.TimeUnit.SECONDS));
+      return metrics.getLong(metrics.fieldIndex(Staging.REJECTED));
+    } catch (java.util.concurrent.TimeoutException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  /** One table's outcome: raw rows, rows into clean (the delta when merged), quarantined rows, watermark. */
+  private record Staged(String table, long raw, long clean, long quarantined, String watermark) {}
+
   @Override
   public JobResult run(RunContext ctx) {
     long in = 0;
@@ -41,61 +60,70 @@ public final class StageJob implements PipelineJob {
     long quarantined = 0;
     Map<String, String> watermarks = new LinkedHashMap<>();
     Map<String, long[]> perTable = new LinkedHashMap<>();
-    String day = ctx.date().toString();
     for (String t : SourceContract.names()) {
-      boolean incremental = ExtractJob.incremental(ctx, t) && ctx.lake().exists(ctx.spark(), "clean", t);
-      Dataset<Row> raw = ctx.lake().readPartition(ctx.spark(), "raw", t, Lake.Partitioning.identity(ExtractJob.EXTRACT_DATE), day)
-          .select(columns(CleanSchema.rawSchema(t)));
-      // Clean and quarantine are computed from the raw table each (one parsing for each output):
-      // measured on 1M missions, that is faster than building an in-memory cache of the typed rows
-      // for both (BENCHMARKS.md). Only the duplicate ids they share are cached, below.
-      // the raw rows of D from the raw commit's summary (no job), counted when that commit expired
-      long nRaw = ctx.lake().latestSummary(ctx.spark(), "raw", t, m -> day.equals(m.get(ExtractJob.EXTRACT_DATE_PROPERTY)))
-          .map(m -> Long.parseLong(m.getOrDefault("added-records", "0"))).orElseGet(raw::count);
-      Staging.Result r = Staging.stage(t, raw, ctx.zone().getId());
-      // The ids carried by several valid rows (a few longs) are computed once, for clean and quarantine
-      // (15 % off the stage job on 1M missions, BENCHMARKS.md).
-      Dataset<Row> duplicateIds = r.duplicateIds().persist(StorageLevel.MEMORY_AND_DISK());
-      long nDeltaClean = -1;
-      Lake.Commit cleanCommit;
-      Lake.Commit quarantineCommit;
-      try {
-        Dataset<Row> clean = r.clean();
-        if (incremental) {
-          Dataset<Row> prev = ctx.lake().read(ctx.spark(), "clean", t);
-          Dataset<Row> touched = raw.select(org.apache.spark.sql.functions.expr("try_cast(trim(id) AS BIGINT)")
-              .as("id")).where(col("id").isNotNull()).distinct();
-          clean = prev.join(touched, prev.col("id").equalTo(touched.col("id")), "left_anti").unionByName(r.clean());
-          nDeltaClean = r.clean().count();
-        }
-        cleanCommit = ctx.lake().replaceTable(clean, "clean", t);
-        Dataset<Row> q = r.quarantine();
-        if (!List.of(q.columns()).contains(ExtractJob.EXTRACT_DATE)) {
-          q = q.withColumn(ExtractJob.EXTRACT_DATE, lit(day));
-        }
-        quarantineCommit = ctx.lake().replacePartition(q, "quarantine", t,
-            Lake.Partitioning.identity(ExtractJob.EXTRACT_DATE), day, Map.of());
-      } finally {
-        duplicateIds.unpersist();
-      }
-      // the counts of the commits (Iceberg's snapshot summaries): no job reads the tables back
-      long nClean = cleanCommit.totalRows();
-      long nQ = quarantineCommit.addedRows();
-      long accounted = (incremental ? nDeltaClean : nClean) + nQ;
-      if (nRaw != accounted) {
-        throw new IllegalStateException("row conservation broken for " + t + ": " + nRaw + " raw rows but "
-            + (incremental ? nDeltaClean : nClean) + " clean + " + nQ + " quarantined");
-      }
-      Dataset<Row> published = ctx.lake().read(ctx.spark(), "clean", t);
-      Row wm = published.agg(max("updated_at")).first();
-      watermarks.put(t, wm.isNullAt(0) ? null : wm.get(0).toString());
-      ctx.progress().info("stage", String.format(Locale.ROOT, "%-28s %,14d rows -> %,d clean%s, %,d quarantined",
-          t, nRaw, incremental ? nDeltaClean : nClean, incremental ? " (merged: " + nClean + " in clean)" : "", nQ));
-      perTable.put(t, new long[] {nRaw, nQ});
-      in += nRaw;
-      out += incremental ? nDeltaClean : nClean;
-      quarantined += nQ;
+      Staged st = stage(ctx, t);
+      watermarks.put(st.table(), st.watermark());
+      perTable.put(st.table(), new long[] {st.raw(), st.quarantined()});
+      in += st.raw();
+      out += st.clean();
+      quarantined += st.quarantined();
     }
     return new JobResult(in, out, quarantined, watermarks, perTable);
+  }
+
+  private static Staged stage(RunContext ctx, String t) {
+    String day = ctx.date().toString();
+    boolean incremental = ExtractJob.incremental(ctx, t) && ctx.lake().exists(ctx.spark(), "clean", t);
+    Dataset<Row> raw = ctx.lake().readPartition(ctx.spark(), "raw", t, Lake.Partitioning.identity(ExtractJob.EXTRACT_DATE), day)
+        .select(columns(CleanSchema.rawSchema(t)));
+    // Clean and quarantine are computed from the raw table each (one parsing for each output):
+    // measured on 1M missions, that is faster than building an in-memory cache of the typed rows
+    // for both (BENCHMARKS.md). Only the duplicate ids they share are cached, below.
+    // the raw rows of D from the raw commit's summary (no job), counted when that commit expired
+    long nRaw = ctx.lake().latestSummary(ctx.spark(), "raw", t, m -> day.equals(m.get(ExtractJob.EXTRACT_DATE_PROPERTY)))
+        .map(m -> Long.parseLong(m.getOrDefault("added-records", "0"))).orElseGet(raw::count);
+    org.apache.spark.sql.Observation rejected = new org.apache.spark.sql.Observation("rejected_" + t);
+    Staging.Result r = Staging.stage(t, raw, ctx.zone().getId(), rejected);
+    // The ids carried by several valid rows (a few longs) are computed once, for clean and quarantine
+    // (15 % off the stage job on 1M missions, BENCHMARKS.md).
+    Dataset<Row> duplicateIds = r.duplicateIds().persist(StorageLevel.MEMORY_AND_DISK());
+    long nDeltaClean = -1;
+    Lake.Commit cleanCommit;
+    Lake.Commit quarantineCommit;
+    try {
+      Dataset<Row> clean = r.clean();
+      if (incremental) {
+        Dataset<Row> prev = ctx.lake().read(ctx.spark(), "clean", t);
+        Dataset<Row> touched = raw.select(org.apache.spark.sql.functions.expr("try_cast(trim(id) AS BIGINT)")
+            .as("id")).where(col("id").isNotNull()).distinct();
+        clean = prev.join(touched, prev.col("id").equalTo(touched.col("id")), "left_anti").unionByName(r.clean());
+        nDeltaClean = r.clean().count();
+      }
+      cleanCommit = ctx.lake().replaceTable(clean, "clean", t);
+      // when the clean rows account for every raw row, the quarantine of D is empty: written so
+      // without parsing the raw rows again (about a third of the job on clean sources)
+      Dataset<Row> q = rejectedRows(rejected) == 0
+          ? ctx.spark().createDataFrame(List.<Row>of(), r.quarantine().schema()) : r.quarantine();
+      if (!List.of(q.columns()).contains(ExtractJob.EXTRACT_DATE)) {
+        q = q.withColumn(ExtractJob.EXTRACT_DATE, lit(day));
+      }
+      quarantineCommit = ctx.lake().replacePartition(q, "quarantine", t,
+          Lake.Partitioning.identity(ExtractJob.EXTRACT_DATE), day, Map.of());
+    } finally {
+      duplicateIds.unpersist();
+    }
+    // the counts of the commits (Iceberg's snapshot summaries): no job reads the tables back
+    long nClean = cleanCommit.totalRows();
+    long nQ = quarantineCommit.addedRows();
+    long accounted = (incremental ? nDeltaClean : nClean) + nQ;
+    if (nRaw != accounted) {
+      throw new IllegalStateException("row conservation broken for " + t + ": " + nRaw + " raw rows but "
+          + (incremental ? nDeltaClean : nClean) + " clean + " + nQ + " quarantined");
+    }
+    // the watermark from the column bounds of the committed files (no job)
+    java.time.Instant wm = ctx.lake().maxTimestamp(ctx.spark(), "clean", t, "updated_at");
+    ctx.progress().info("stage", String.format(Locale.ROOT, "%-28s %,14d rows -> %,d clean%s, %,d quarantined",
+        t, nRaw, incremental ? nDeltaClean : nClean, incremental ? " (merged: " + nClean + " in clean)" : "", nQ));
+    return new Staged(t, nRaw, incremental ? nDeltaClean : nClean, nQ, wm == null ? null : wm.toString());
   }
 }

@@ -92,6 +92,8 @@ public final class Staging {
   public static final String BAD_NUMBER = "bad_number";
   public static final String BAD_RANGE = "bad_range";
   public static final String DUPLICATE = "duplicate";
+  /** The metric of the observation of {@link #stage(String, Dataset, String, org.apache.spark.sql.Observation)}. */
+  public static final String REJECTED = "rejected";
 
   /**
    * Clean and quarantine datasets of one table, and the ids carried by two valid rows or more (one
@@ -175,6 +177,16 @@ public final class Staging {
    * @param zoneId the business time zone, e.g. {@code Europe/Paris}
    */
   public static Result stage(String table, Dataset<Row> raw, String zoneId) {
+    return stage(table, raw, zoneId, null);
+  }
+
+  /**
+   * As {@link #stage(String, Dataset, String)}; with {@code rejected} not null, the clean dataset
+   * also reports, through that observation, the number of raw rows it leaves out ({@value #REJECTED}):
+   * once the clean rows are written, a caller that sees 0 knows the quarantine is empty without
+   * parsing the raw rows a second time.
+   */
+  public static Result stage(String table, Dataset<Row> raw, String zoneId, org.apache.spark.sql.Observation rejected) {
     TableRules r = rules(table);
     ZoneId zone = ZoneId.of(zoneId);
     List<String> rawColumns = CleanSchema.rawColumns(table);
@@ -271,7 +283,9 @@ public final class Staging {
     for (StructField f : CleanSchema.clean(table).fields()) {
       cleanSelect.add(cleanColumns.get(f.name()).cast(f.dataType()).as(f.name()));
     }
-    Dataset<Row> clean = ranked.filter(kept).select(cleanSelect.toArray(Column[]::new));
+    Dataset<Row> observed = rejected == null ? ranked
+        : ranked.observe(rejected, org.apache.spark.sql.functions.count(when(not(kept), lit(1))).as(REJECTED));
+    Dataset<Row> clean = observed.filter(kept).select(cleanSelect.toArray(Column[]::new));
 
     // 5. quarantine: raw values and the reasons
     Column reason = when(valid, lit(DUPLICATE)).otherwise(col(CODES));

@@ -43,7 +43,9 @@ public final class Sparks {
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.datetime.java8API.enabled", "true")
         .config("spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs", "false")
-        .config("spark.hadoop.parquet.summary.metadata.level", "NONE");
+        .config("spark.hadoop.parquet.summary.metadata.level", "NONE")
+        // file: permissions set in-process, not by a chmod process per file (LocalFileSystem)
+        .config("spark.hadoop.fs.file.impl", com.nurselink.warehouse.lake.LocalFileSystem.class.getName());
     passthrough.forEach(b::config);
     SparkSession spark = b.getOrCreate();
     // a session already running in this JVM (tests, notebooks) takes the runtime settings

@@ -229,4 +229,49 @@ class LakeTest extends SparkTestBase {
     assertEquals(List.of("[3,50.0,2026-03]"), rows(lake.read(spark(), "warehouse", "fact_x")));
     assertEquals(List.of("2026-03"), lake.partitions(spark(), "warehouse", "fact_x"));
   }
+
+  @Test
+  void theLargestTimestampComesFromTheFilesBoundsAndEqualsSparksMax() {
+    Lake lake = new Lake(dir.resolve("lake").toString(), CatalogSpec.hadoop());
+    StructType schema = new StructType().add("id", DataTypes.LongType).add("updated_at", DataTypes.TimestampType)
+        .add("month", DataTypes.StringType);
+    assertEquals(null, lake.maxTimestamp(spark(), "clean", "t", "updated_at"), "no table");
+    // three files (one per partition), microseconds kept, one file of nulls only
+    Instant top = Instant.parse("2026-03-29T01:59:59.999999Z");
+    lake.replaceChangedPartitions(df(schema, row(1L, Instant.parse("2026-01-05T10:00:00Z"), "2026-01"),
+        row(2L, top, "2026-03"), row(3L, Instant.parse("2026-03-01T00:00:00Z"), "2026-03"),
+        row(4L, null, "2026-04")), "clean", "t", Partitioning.identity("month"));
+    assertTrue(lake.dataFiles(spark(), "clean", "t").size() >= 3, "a file per partition at least");
+    Instant spark = (Instant) lake.read(spark(), "clean", "t").agg(org.apache.spark.sql.functions.max("updated_at"))
+        .first().get(0);
+    assertEquals(top, spark);
+    assertEquals(top, lake.maxTimestamp(spark(), "clean", "t", "updated_at"));
+    // only nulls, then no row at all
+    lake.replaceTable(df(schema, row(5L, null, "2026-05")), "clean", "nulls");
+    assertEquals(null, lake.maxTimestamp(spark(), "clean", "nulls", "updated_at"));
+    lake.replaceTable(df(schema), "clean", "nulls");
+    assertEquals(null, lake.maxTimestamp(spark(), "clean", "nulls", "updated_at"));
+    assertThrows(IllegalArgumentException.class, () -> lake.maxTimestamp(spark(), "clean", "t", "month"));
+  }
+
+  @Test
+  void theLocalFileSystemSetsPermissionsInProcess() throws Exception {
+    org.apache.hadoop.fs.FileSystem fs = new LocalFileSystem();
+    fs.initialize(java.net.URI.create("file:///"), new org.apache.hadoop.conf.Configuration());
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(dir.resolve("a/b/f.txt").toUri());
+    try (var out = fs.create(p)) {
+      out.write(1);
+    }
+    fs.setPermission(p, new org.apache.hadoop.fs.permission.FsPermission((short) 0640));
+    assertEquals("rw-r-----", java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(dir.resolve("a/b/f.txt"))));
+    assertTrue(fs.mkdirs(new org.apache.hadoop.fs.Path(dir.resolve("c/d").toUri()),
+        new org.apache.hadoop.fs.permission.FsPermission((short) 0750)));
+    assertEquals("rwxr-x---", java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(dir.resolve("c/d"))));
+    assertEquals("rw-r-----", fs.getFileStatus(p).getPermission().toString());
+    // the session's file system for file: URIs
+    assertEquals(LocalFileSystem.class.getName(), spark().sparkContext().hadoopConfiguration().get("fs.file.impl"));
+    fs.close();
+  }
 }
