@@ -589,6 +589,11 @@ public final class Lake {
     return number(summary(spark, namespace, table), "total-records");
   }
 
+  /** The table's Iceberg schema (field ids, names, types). */
+  public Schema icebergSchema(SparkSession spark, String namespace, String table) {
+    return load(spark, namespace, table).schema();
+  }
+
   /** The table's columns, from its Iceberg schema (no Spark job). */
   public org.apache.spark.sql.types.StructType schema(SparkSession spark, String namespace, String table) {
     return SparkSchemaUtil.convert(load(spark, namespace, table).schema());
@@ -718,10 +723,21 @@ public final class Lake {
    * changes it. From the manifests, no Spark job.
    */
   public Map<String, String> partitionVersions(SparkSession spark, String namespace, String table) {
+    Map<String, String> out = new TreeMap<>();
+    partitionFiles(spark, namespace, table).forEach((k, v) -> out.put(k, digest(String.join("\n", v))));
+    return out;
+  }
+
+  /**
+   * The data files of each partition holding rows in the current snapshot (keys as in
+   * {@link #partitionVersions}, files sorted): every row of a file is in its partition. From the
+   * manifests, no Spark job.
+   */
+  public Map<String, List<String>> partitionFiles(SparkSession spark, String namespace, String table) {
     Table t = load(spark, namespace, table);
     Map<String, List<String>> files = new TreeMap<>();
     if (t.currentSnapshot() == null) {
-      return new TreeMap<>();
+      return files;
     }
     org.apache.iceberg.PartitionField field = t.spec().isUnpartitioned() ? null : t.spec().fields().get(0);
     @SuppressWarnings("unchecked")
@@ -730,18 +746,36 @@ public final class Lake {
     org.apache.iceberg.types.Type type = field == null ? null : t.spec().partitionType().fields().get(0).type();
     try (CloseableIterable<FileScanTask> tasks = t.newScan().planFiles()) {
       for (FileScanTask task : tasks) {
+        if (!task.deletes().isEmpty()) {
+          throw new IllegalStateException(t.name() + " has delete files; the lake writes copy-on-write only");
+        }
         String key = field == null ? "" : transform.toHumanString(type, task.file().partition().get(0, Object.class));
         files.computeIfAbsent(key, k -> new ArrayList<>()).add(task.file().location());
       }
     } catch (IOException e) {
       throw new UncheckedIOException("planning the scan of " + t.name(), e);
     }
-    Map<String, String> out = new TreeMap<>();
-    files.forEach((k, v) -> {
-      v.sort(null);
-      out.put(k, digest(String.join("\n", v)));
-    });
-    return out;
+    files.values().forEach(v -> v.sort(null));
+    return files;
+  }
+
+  /**
+   * The rows of data files of the table ({@link #partitionFiles}), read in this process with the
+   * table's current schema (a column the files lack reads as null): no Spark job, for a reader
+   * such as the PostgreSQL load that streams rows one by one. Timestamps are {@code OffsetDateTime},
+   * dates {@code LocalDate}, lists {@code java.util.List}.
+   */
+  public CloseableIterable<org.apache.iceberg.data.Record> records(SparkSession spark, String namespace, String table,
+      List<String> files) {
+    Table t = load(spark, namespace, table);
+    Schema schema = t.schema();
+    List<CloseableIterable<org.apache.iceberg.data.Record>> parts = new ArrayList<>();
+    for (String f : files) {
+      parts.add(org.apache.iceberg.parquet.Parquet.read(t.io().newInputFile(f)).project(schema)
+          .createReaderFunc(fileSchema -> org.apache.iceberg.data.parquet.GenericParquetReaders.buildReader(schema,
+              fileSchema)).build());
+    }
+    return CloseableIterable.concat(parts);
   }
 
   /**

@@ -23,6 +23,33 @@ public final class PgCopy {
    * number of rows copied. Runs in the caller's transaction.
    */
   public static long copy(Connection c, String table, List<String> columns, Iterator<Row> rows) throws SQLException {
+    return copy(c, table, columns, rows, (r, i) -> r.isNullAt(i) ? null : r.get(i));
+  }
+
+  /**
+   * Copies Iceberg records of the lake ({@link com.nurselink.warehouse.lake.Lake#records}) into
+   * {@code table}, each column taken from the record field of the same name (case-insensitive).
+   */
+  public static long copyRecords(Connection c, String table, List<String> columns,
+      org.apache.iceberg.types.Types.StructType fields, Iterator<org.apache.iceberg.data.Record> rows) throws SQLException {
+    int[] at = new int[columns.size()];
+    List<org.apache.iceberg.types.Types.NestedField> all = fields.fields();
+    for (int i = 0; i < at.length; i++) {
+      at[i] = -1;
+      for (int k = 0; k < all.size(); k++) {
+        if (all.get(k).name().equalsIgnoreCase(columns.get(i))) {
+          at[i] = k;
+        }
+      }
+      if (at[i] < 0) {
+        throw new SQLException("the lake table has no column " + columns.get(i) + " for " + table);
+      }
+    }
+    return copy(c, table, columns, rows, (r, i) -> r.get(at[i]));
+  }
+
+  private static <T> long copy(Connection c, String table, List<String> columns, Iterator<T> rows,
+      java.util.function.BiFunction<T, Integer, Object> value) throws SQLException {
     StringBuilder sql = new StringBuilder("COPY ").append(table).append(" (");
     for (int i = 0; i < columns.size(); i++) {
       sql.append(i > 0 ? ", " : "").append('"').append(columns.get(i)).append('"');
@@ -34,13 +61,13 @@ public final class PgCopy {
         Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16)) {
       StringBuilder line = new StringBuilder(256);
       while (rows.hasNext()) {
-        Row r = rows.next();
+        T r = rows.next();
         line.setLength(0);
         for (int i = 0; i < columns.size(); i++) {
           if (i > 0) {
             line.append(',');
           }
-          appendCsv(line, r.isNullAt(i) ? null : r.get(i));
+          appendCsv(line, value.apply(r, i));
         }
         line.append('\n');
         w.write(line.toString());
@@ -62,6 +89,8 @@ public final class PgCopy {
     String s;
     if (v instanceof Instant i) {
       s = i.toString();
+    } else if (v instanceof java.time.OffsetDateTime o) {
+      s = o.toInstant().toString();
     } else if (v instanceof java.sql.Timestamp t) {
       s = t.toInstant().toString();
     } else if (v instanceof Double d) {
@@ -70,9 +99,10 @@ public final class PgCopy {
       } else {
         s = Double.toString(d);
       }
-    } else if (v instanceof scala.collection.Seq<?> seq) {
+    } else if (v instanceof scala.collection.Seq<?> || v instanceof List<?>) {
       StringBuilder a = new StringBuilder("{");
-      scala.collection.Iterator<?> it = seq.iterator();
+      java.util.Iterator<?> it = v instanceof List<?> list ? list.iterator()
+          : scala.jdk.javaapi.CollectionConverters.asJava(((scala.collection.Seq<?>) v).iterator());
       boolean first = true;
       while (it.hasNext()) {
         Object x = it.next();

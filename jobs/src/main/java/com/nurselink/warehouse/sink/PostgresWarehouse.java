@@ -1,7 +1,6 @@
 package com.nurselink.warehouse.sink;
 
 import com.nurselink.warehouse.lake.Lake;
-import com.nurselink.warehouse.model.ModelRegistry;
 import com.nurselink.warehouse.ops.Ledger;
 import com.nurselink.warehouse.util.Secrets;
 import java.io.IOException;
@@ -21,11 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 
 /**
  * The production warehouse: PostgreSQL. The schema comes from the versioned DDL in
@@ -72,7 +67,8 @@ public final class PostgresWarehouse {
   }
 
   /** One lake partition to copy ({@code partition} empty for an unpartitioned table), its fingerprint and rows. */
-  private record Copy(String partition, String value, String fingerprint, Dataset<Row> rows) {}
+  /** A partition to copy (or the whole table, partition ""): its data files in the lake. */
+  private record Copy(String partition, String value, String fingerprint, List<String> files) {}
 
   /**
    * Loads the gold tables from the lake; returns rows copied per table (unchanged partitions
@@ -98,11 +94,12 @@ public final class PostgresWarehouse {
         checkColumns(g.name(), List.of(lake.schema(spark, g.layer(), g.name()).fieldNames()), cols);
         // each partition's version: the data files of the current snapshot that hold it
         Map<String, String> versions = lake.partitionVersions(spark, g.layer(), g.name());
+        Map<String, List<String>> files = lake.partitionFiles(spark, g.layer(), g.name());
         List<Copy> todo = new ArrayList<>();
         if (!g.partitioned()) {
           String fp = versions.getOrDefault("", "empty");
           if (!fp.equals(loaded.get(g.name() + "/"))) {
-            todo.add(new Copy("", null, fp, lake.read(spark, g.layer(), g.name())));
+            todo.add(new Copy("", null, fp, files.getOrDefault("", List.of())));
           }
         } else {
           List<String> parts = new ArrayList<>();
@@ -112,13 +109,9 @@ public final class PostgresWarehouse {
             if (v.getValue().equals(loaded.get(g.name() + "/" + part))) {
               continue;
             }
-            todo.add(new Copy(part, v.getKey(), v.getValue(),
-                lake.readPartition(spark, g.layer(), g.name(), ModelRegistry.byName(g.name()).partitioning(), v.getKey())));
+            todo.add(new Copy(part, v.getKey(), v.getValue(), files.get(v.getKey())));
           }
           partitions.put(g, parts);
-        }
-        for (Copy copy : todo) {
-          checkColumns(g.name(), List.of(copy.rows().columns()), cols);
         }
         columns.put(g, cols);
         copies.put(g, todo);
@@ -139,7 +132,13 @@ public final class PostgresWarehouse {
             }
             deletePartition(c, g, copy.value());
           }
-          n += PgCopy.copy(c, g.name(), cols, select(copy.rows(), cols).toLocalIterator());
+          // the partition's files read here, not by Spark: no Spark job per partition
+          try (var rows = lake.records(spark, g.layer(), g.name(), copy.files())) {
+            n += PgCopy.copyRecords(c, g.name(), cols, lake.icebergSchema(spark, g.layer(), g.name()).asStruct(),
+                rows.iterator());
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("reading " + g.layer() + "." + g.name() + " from the lake", e);
+          }
           recordFingerprint(c, g.name(), copy.partition(), copy.fingerprint());
           c.commit();
         }
@@ -190,19 +189,6 @@ public final class PostgresWarehouse {
           + (notInLake.isEmpty() ? "none" : String.join(", ", notInLake))
           + " (the model and the DDL of sql/warehouse/ must have the same columns)");
     }
-  }
-
-  /** The lake rows in the warehouse table's column order (their columns checked by {@link #checkColumns}). */
-  private static Dataset<Row> select(Dataset<Row> df, List<String> cols) {
-    Map<String, String> byLower = new HashMap<>();
-    for (String c : df.columns()) {
-      byLower.put(c.toLowerCase(Locale.ROOT), c);
-    }
-    List<Column> sel = new ArrayList<>();
-    for (String c : cols) {
-      sel.add(functions.col(byLower.get(c)));
-    }
-    return df.select(sel.toArray(new Column[0]));
   }
 
   /**
