@@ -274,6 +274,12 @@ public final class Lake {
   }
 
   private DataFrameWriterV2<Row> writer(Dataset<Row> df, String namespace, String table, String target) {
+    return writer(df, namespace, table, target, d -> d);
+  }
+
+  /** As above, {@code last} applied to the rows as they are written (in the table's column order). */
+  private DataFrameWriterV2<Row> writer(Dataset<Row> df, String namespace, String table, String target,
+      java.util.function.UnaryOperator<Dataset<Row>> last) {
     // the Spark jobs of the write are named after the table (Spark UI, event log)
     df.sparkSession().sparkContext().setJobDescription("write " + target.substring(name.length() + 1));
     Dataset<Row> aligned = df;
@@ -287,7 +293,7 @@ public final class Lake {
       have.forEach(c -> select.add(col(c)));
       aligned = df.select(select.toArray(Column[]::new));
     }
-    return aligned.writeTo(target).option("mergeSchema", "true")
+    return last.apply(aligned).writeTo(target).option("mergeSchema", "true")
         // rows go to their partition's file from the task that computed them (as Spark's own
         // partitioned writes do), instead of a shuffle by partition before the write: one job less
         .option("distribution-mode", "none").option("fanout-enabled", "true");
@@ -372,6 +378,11 @@ public final class Lake {
    */
   private Staged stageOn(Dataset<Row> df, String namespace, String table, String branch, Column condition,
       Map<String, String> properties) {
+    return stageOn(df, namespace, table, branch, condition, properties, d -> d);
+  }
+
+  private Staged stageOn(Dataset<Row> df, String namespace, String table, String branch, Column condition,
+      Map<String, String> properties, java.util.function.UnaryOperator<Dataset<Row>> last) {
     SparkSession spark = df.sparkSession();
     Table t = load(spark, namespace, table);
     var manage = t.manageSnapshots();
@@ -380,7 +391,7 @@ public final class Lake {
         manage = manage.removeBranch(ref); // left by a run that failed before publishing
       }
     }
-    var w = writer(df, namespace, table, id(namespace, table) + ".branch_" + branch);
+    var w = writer(df, namespace, table, id(namespace, table) + ".branch_" + branch, last);
     for (Map.Entry<String, String> e : properties.entrySet()) {
       w = w.option("snapshot-property." + e.getKey(), e.getValue());
     }
@@ -427,10 +438,18 @@ public final class Lake {
     boolean unknown = before.isEmpty() && t.currentSnapshot() != null;
     // df computed once: written whole on a branch, its fingerprints read from the written files
     String branch = "changes_" + java.util.UUID.randomUUID().toString().replace("-", "");
-    Staged st = stageOn(df, namespace, table, branch, lit(true), Map.of());
+    // the fingerprints computed while the rows are written (an observation of the write)
+    org.apache.spark.sql.Observation observed = new org.apache.spark.sql.Observation("fingerprints");
+    Staged st = stageOn(df, namespace, table, branch, lit(true), Map.of(),
+        d -> d.observe(observed, PartitionFingerprints.of(p.column(), d.columns()).as("fingerprints")));
     Dataset<Row> written = read(spark, namespace, table, st.commit().snapshotId());
-    spark.sparkContext().setJobDescription("fingerprint " + namespace + "." + table);
-    Map<String, String> fresh = fingerprints(written, p.column());
+    Map<String, String> reported = observedFingerprints(observed, p.column());
+    if (reported == null) {
+      // no report from the write: read from the written files
+      spark.sparkContext().setJobDescription("fingerprint " + namespace + "." + table);
+      reported = fingerprints(written, p.column());
+    }
+    Map<String, String> fresh = reported;
     List<String> changed = new ArrayList<>();
     fresh.forEach((k, v) -> {
       if (unknown || !v.equals(before.get(k))) {
@@ -494,7 +513,7 @@ public final class Lake {
   }
 
   /** {@code rows:sum} of each partition value: row count and the exact sum of the rows' 64-bit hashes. */
-  private static Map<String, String> fingerprints(Dataset<Row> rows, String column) {
+  static Map<String, String> fingerprints(Dataset<Row> rows, String column) {
     Column[] all = java.util.Arrays.stream(rows.columns()).map(org.apache.spark.sql.functions::col)
         .toArray(Column[]::new);
     Map<String, String> out = new TreeMap<>();
@@ -504,6 +523,30 @@ public final class Lake {
         throw new IllegalStateException("a row without a value for the partition column " + column);
       }
       out.put(r.getString(0), r.getLong(1) + ":" + (r.isNullAt(2) ? "0" : r.getDecimal(2).toPlainString()));
+    }
+    return out;
+  }
+
+  /** The fingerprints an observation of a write reported (null when none came). */
+  private static Map<String, String> observedFingerprints(org.apache.spark.sql.Observation o, String column) {
+    Row r;
+    try {
+      r = scala.concurrent.Await.result(o.future(),
+          scala.concurrent.duration.Duration.create(30, java.util.concurrent.TimeUnit.SECONDS));
+    } catch (java.util.concurrent.TimeoutException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+    Map<String, String> out;
+    try {
+      out = JSON.readValue(r.getString(r.fieldIndex("fingerprints")), new TypeReference<TreeMap<String, String>>() {});
+    } catch (IOException e) {
+      throw new UncheckedIOException("unreadable fingerprints of a write", e);
+    }
+    if (out.containsKey(PartitionFingerprints.NO_VALUE)) {
+      throw new IllegalStateException("a row without a value for the partition column " + column);
     }
     return out;
   }

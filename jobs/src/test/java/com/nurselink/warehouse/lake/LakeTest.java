@@ -274,4 +274,24 @@ class LakeTest extends SparkTestBase {
     assertEquals(LocalFileSystem.class.getName(), spark().sparkContext().hadoopConfiguration().get("fs.file.impl"));
     fs.close();
   }
+
+  @Test
+  void theFingerprintsObservedDuringAWriteEqualThoseReadBackFromItsFiles() throws Exception {
+    StructType schema = new StructType().add("id", DataTypes.LongType).add("name", DataTypes.StringType)
+        .add("at", DataTypes.TimestampType).add("month", DataTypes.StringType);
+    List<Row> rows = new ArrayList<>();
+    for (long i = 0; i < 2_000; i++) {
+      rows.add(row(i, i % 7 == 0 ? null : "n" + i, Instant.ofEpochSecond(1_700_000_000L + i * 977),
+          "2026-0" + (1 + i % 5)));
+    }
+    Dataset<Row> df = spark().createDataFrame(rows, schema).repartition(3);
+    org.apache.spark.sql.Observation o = new org.apache.spark.sql.Observation("fp");
+    df.observe(o, PartitionFingerprints.of("month", df.columns()).as("fp")).collectAsList();
+    Map<String, String> observed = new com.fasterxml.jackson.databind.ObjectMapper().readValue(
+        (String) o.get().apply("fp"), new com.fasterxml.jackson.core.type.TypeReference<java.util.TreeMap<String, String>>() {});
+    // hashes of both signs: the exact sum is a 128-bit number
+    assertEquals(Lake.fingerprints(df, "month"), observed);
+    assertEquals(5, observed.size());
+    assertEquals(400, Long.parseLong(observed.get("2026-03").split(":")[0]));
+  }
 }
