@@ -62,7 +62,7 @@ import org.apache.spark.storage.StorageLevel;
  *   <li>{@link #replaceChangedPartitions}: only the partitions whose content changed, and the
  *       partitions no longer present removed, in one commit (facts and KPIs: a late update to an old
  *       mission rewrites the months it touches). The rows are computed once, written on a branch of
- *       the table, and fingerprinted from the written files (row count and an order-independent sum
+ *       the table, and fingerprinted while they are written (row count and an order-independent sum
  *       of row hashes per partition); the branch becomes the table when every partition changed,
  *       otherwise the changed partitions are copied from it. The fingerprints are kept with the
  *       snapshot they describe, so deciding what changed reads no table data;</li>
@@ -436,7 +436,7 @@ public final class Lake {
     Map<String, String> before = existed ? publishedFingerprints(t) : Map.of();
     // a table whose partitions were not fingerprinted (written another way): replace it whole
     boolean unknown = before.isEmpty() && t.currentSnapshot() != null;
-    // df computed once: written whole on a branch, its fingerprints read from the written files
+    // df computed once: written whole on a branch
     String branch = "changes_" + java.util.UUID.randomUUID().toString().replace("-", "");
     // the fingerprints computed while the rows are written (an observation of the write)
     org.apache.spark.sql.Observation observed = new org.apache.spark.sql.Observation("fingerprints");
