@@ -427,7 +427,7 @@ public final class Lake {
   /**
    * Makes the table exactly {@code df}, rewriting only the partitions whose content changed and
    * removing those no longer present, in one commit; nothing is committed when nothing changed.
-   * {@code df} is computed once (kept for the fingerprints and the write).
+   * {@code df} is computed once: written on a branch, its fingerprints observed during that write.
    */
   public Commit replaceChangedPartitions(Dataset<Row> df, String namespace, String table, Partitioning p) {
     SparkSession spark = df.sparkSession();
