@@ -685,24 +685,12 @@ public final class Lake {
    * column is in the files, the partition columns included. Empty when the table has no row.
    */
   public List<String> dataFiles(SparkSession spark, String namespace, String table) {
-    Table t = load(spark, namespace, table);
     List<String> files = new ArrayList<>();
-    if (t.currentSnapshot() == null) {
-      return files;
-    }
-    try (CloseableIterable<FileScanTask> tasks = t.newScan().planFiles()) {
-      for (FileScanTask task : tasks) {
-        if (!task.deletes().isEmpty()) {
-          throw new IllegalStateException(t.name() + " has delete files; the lake writes copy-on-write only");
-        }
-        files.add(task.file().location());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("planning the scan of " + t.name(), e);
-    }
+    partitionFiles(spark, namespace, table).values().forEach(files::addAll);
     files.sort(null);
     return files;
   }
+
 
   /**
    * The largest value of a timestamp column in the current snapshot (null when the table is absent
