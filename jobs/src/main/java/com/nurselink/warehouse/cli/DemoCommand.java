@@ -27,8 +27,9 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--missions", description = "Missions in generated demo data (default 20000).")
   long missions = 20_000;
 
-  @Option(names = "--date", paramLabel = "YYYY-MM-DD", description = "Logical date (default 2026-06-30, the end of the demo data).")
-  String date = "2026-06-30";
+  @Option(names = "--date", paramLabel = "YYYY-MM-DD", description = {"Logical date (default 2026-06-23, a week "
+      + "before the end of the demo data: open missions starting after it remain, for the popular-mission list)."})
+  String date = Generator.SPAN_END.minusDays(7).toString();
 
   @Override
   public Integer call() throws Exception {

@@ -15,9 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisException;
@@ -56,19 +57,12 @@ public final class ServeJob implements PipelineJob {
     if (url == null || url.isBlank()) {
       return JobResult.skipped("redis.url is not set (NURSELINK_REDIS_URL): nothing published to Redis");
     }
-    ServePublisher.Publication publication = build(ctx);
-    long in = ctx.spark().table("clean_missions").count();
     ServePublisher.Stats stats;
-    try (Jedis jedis = RedisConnections.open(url)) {
-      ServePublisher publisher = new ServePublisher(jedis, ctx.settings().getInt(ConfigKey.SERVE_POPULAR_TTL_SECONDS),
-          ServePublisher.DEFAULT_BATCH);
-      Consumer<String> hook = testHook;
-      if (hook != null) {
-        publisher.hook(hook);
-      }
-      stats = publisher.publish(publication);
-    } catch (JedisException e) {
-      throw RedisConnections.failure(url, e);
+    long in;
+    try (NurseFeatures features = NurseFeatures.open(ctx)) {
+      ServePublisher.Publication publication = build(ctx, features);
+      in = ctx.spark().table("clean_missions").count();
+      stats = publish(ctx, url, publication);
     }
     ctx.progress().info("serve", String.format(java.util.Locale.ROOT,
         "published to %s: missions:popular and %d cities, %,d nurse hashes (%,d removed) in %.1f s",
@@ -76,8 +70,22 @@ public final class ServeJob implements PipelineJob {
     return JobResult.of(in, 1 + stats.cities() + stats.nurses());
   }
 
+  private static ServePublisher.Stats publish(RunContext ctx, String url, ServePublisher.Publication publication) {
+    try (Jedis jedis = RedisConnections.open(url)) {
+      ServePublisher publisher = new ServePublisher(jedis, ctx.settings().getInt(ConfigKey.SERVE_POPULAR_TTL_SECONDS),
+          ServePublisher.DEFAULT_BATCH);
+      Consumer<String> hook = testHook;
+      if (hook != null) {
+        publisher.hook(hook);
+      }
+      return publisher.publish(publication);
+    } catch (JedisException e) {
+      throw RedisConnections.failure(url, e);
+    }
+  }
+
   /** What the run publishes, computed from the lake (clean layer and features_nurse of D). */
-  static ServePublisher.Publication build(RunContext ctx) {
+  static ServePublisher.Publication build(RunContext ctx, NurseFeatures features) {
     ModelInputs.registerClean(ctx);
     SqlParams params = ModelInputs.params(ctx);
     Map<String, Dataset<Row>> out = new LinkedHashMap<>();
@@ -95,48 +103,79 @@ public final class ServeJob implements PipelineJob {
     Map<String, String> byCity = new LinkedHashMap<>();
     rowsByCity.forEach((city, rows) -> byCity.put(city, ServeValues.missionsJson(rows)));
 
-    String table = "features_nurse";
-    Dataset<Row> all = ctx.lake().read(ctx.spark(), ModelRegistry.FEATURES, table);
-    if (all == null) {
-      throw new IllegalStateException("no features/" + table + " in " + ctx.lake() + ": run the features job first");
-    }
-    Dataset<Row> features = all.filter(functions.col(ModelRegistry.AS_OF_DATE).equalTo(ctx.date().toString()));
-    if (features.isEmpty()) {
-      throw new IllegalStateException("no features/" + table + " as of " + ctx.date() + " in " + ctx.lake()
-          + ": run the features job for that date first");
-    }
-    List<String> fields = new ArrayList<>();
-    ArrayNode schema = JSON.createArrayNode();
-    for (StructField f : features.schema().fields()) {
-      if (!f.name().equals(NURSE_ID)) {
-        fields.add(f.name());
-        schema.addObject().put("name", f.name()).put("type", f.dataType().simpleString());
-      }
-    }
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("as_of_date", ctx.date().toString());
     meta.put("run_id", ctx.runId());
-    meta.put("schema", schema.toString());
-    Iterator<Row> rows = features.orderBy(NURSE_ID).toLocalIterator();
-    Iterator<ServePublisher.Nurse> nurses = new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return rows.hasNext();
-      }
-
-      @Override
-      public ServePublisher.Nurse next() {
-        Row r = rows.next();
-        Map<String, String> hash = new LinkedHashMap<>();
-        for (String f : fields) {
-          String v = ServeValues.text(r.getAs(f));
-          if (v != null) {
-            hash.put(f, v);
-          }
-        }
-        return new ServePublisher.Nurse(ServeValues.text(r.getAs(NURSE_ID)), hash);
-      }
-    };
+    meta.put("schema", features.schema.toString());
+    Iterator<ServePublisher.Nurse> nurses = features.nurses();
     return new ServePublisher.Publication(popular, byCity, nurses, meta);
+  }
+
+  /**
+   * The rows of features_nurse as of D, read from the partition's data files in this process
+   * ({@link com.nurselink.warehouse.lake.Lake#records}: no Spark job), one nurse at a time.
+   */
+  static final class NurseFeatures implements AutoCloseable {
+    private static final String TABLE = "features_nurse";
+    /** The columns published as hash fields: every column but the nurse id. */
+    private final List<String> fields = new ArrayList<>();
+    /** The names and Spark types of those columns (the meta's schema). */
+    private final ArrayNode schema = JSON.createArrayNode();
+    private final CloseableIterable<Record> records;
+
+    private NurseFeatures(RunContext ctx) {
+      com.nurselink.warehouse.lake.Lake lake = ctx.lake();
+      if (!lake.exists(ctx.spark(), ModelRegistry.FEATURES, TABLE)) {
+        throw new IllegalStateException("no features/" + TABLE + " in " + lake + ": run the features job first");
+      }
+      List<String> files = lake.partitionFiles(ctx.spark(), ModelRegistry.FEATURES, TABLE).get(ctx.date().toString());
+      if (files == null) {
+        throw new IllegalStateException("no features/" + TABLE + " as of " + ctx.date() + " in " + lake
+            + ": run the features job for that date first");
+      }
+      for (StructField f : lake.schema(ctx.spark(), ModelRegistry.FEATURES, TABLE).fields()) {
+        if (!f.name().equals(NURSE_ID)) {
+          fields.add(f.name());
+          schema.addObject().put("name", f.name()).put("type", f.dataType().simpleString());
+        }
+      }
+      records = lake.records(ctx.spark(), ModelRegistry.FEATURES, TABLE, files);
+    }
+
+    static NurseFeatures open(RunContext ctx) {
+      return new NurseFeatures(ctx);
+    }
+
+    Iterator<ServePublisher.Nurse> nurses() {
+      Iterator<Record> rows = records.iterator();
+      return new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return rows.hasNext();
+        }
+
+        @Override
+        public ServePublisher.Nurse next() {
+          Record r = rows.next();
+          Map<String, String> hash = new LinkedHashMap<>();
+          for (String f : fields) {
+            String v = ServeValues.text(r.getField(f));
+            if (v != null) {
+              hash.put(f, v);
+            }
+          }
+          return new ServePublisher.Nurse(ServeValues.text(r.getField(NURSE_ID)), hash);
+        }
+      };
+    }
+
+    @Override
+    public void close() {
+      try {
+        records.close();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("closing the files of features/" + TABLE, e);
+      }
+    }
   }
 }

@@ -10,9 +10,10 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Transaction;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Protocol.Command;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
@@ -23,7 +24,7 @@ import redis.clients.jedis.resps.ScanResult;
  * other client's command in between: a nurse's hash is replaced by {@code DEL} + {@code HSET} in
  * the same transaction (readers see the old hash or the new, never none and never a mix), and the
  * popular-mission strings by {@code SET ... EX}. Transactions hold {@code batchSize} keys each and
- * are pipelined (one round trip per batch). A connection lost mid-batch discards that batch
+ * go down one pipeline, a few in flight at a time. A connection lost mid-batch discards that batch
  * (Redis never executes a transaction without its EXEC): what is published stays whole.
  *
  * <p>Order: the popular missions (and the removal of cities no longer listed), the nurse hashes,
@@ -46,6 +47,9 @@ public final class ServePublisher {
 
   /** Default keys per transaction. */
   public static final int DEFAULT_BATCH = 500;
+  /** Transactions sent before the replies of the first are read. */
+  static final int IN_FLIGHT = 16;
+  private static final String[] NO_ARGS = {};
 
   private final Jedis jedis;
   private final long popularTtlSeconds;
@@ -74,95 +78,145 @@ public final class ServePublisher {
   public Stats publish(Publication p) {
     long t0 = System.nanoTime();
     refuseReplica();
-    int[] tx = {0};
-    // 1. the popular missions, and the cities no longer listed, in one transaction
     Set<String> staleCities = scan(ServeKeys.POPULAR_CITY_PREFIX + "*");
-    SetParams ex = SetParams.setParams().ex(popularTtlSeconds);
-    Transaction t = jedis.multi();
-    t.set(ServeKeys.POPULAR, p.popular(), ex);
-    for (Map.Entry<String, String> e : p.popularByCity().entrySet()) {
-      String key = ServeKeys.popularCity(e.getKey());
-      staleCities.remove(key);
-      t.set(key, e.getValue(), ex);
-    }
-    for (String key : staleCities) {
-      t.del(key);
-    }
-    commit(t, tx);
-
-    // 2. the nurses
     Set<String> staleNurses = new HashSet<>();
     for (String key : scan(ServeKeys.NURSE_PREFIX + "*")) {
       if (ServeKeys.isNurseKey(key)) {
         staleNurses.add(key);
       }
     }
-    long nurses = 0;
-    List<Nurse> batch = new ArrayList<>(batchSize);
-    Iterator<Nurse> it = p.nurses();
-    while (it.hasNext()) {
-      Nurse n = it.next();
-      staleNurses.remove(ServeKeys.nurse(n.id()));
-      batch.add(n);
-      if (batch.size() == batchSize) {
-        nurses += writeNurses(batch, tx);
-        batch.clear();
+    Transactions tx = new Transactions(jedis.pipelined());
+    try {
+      // 1. the popular missions, and the cities no longer listed, in one transaction
+      String ex = Long.toString(popularTtlSeconds);
+      tx.begin();
+      tx.send(Command.SET, ServeKeys.POPULAR, p.popular(), "EX", ex);
+      for (Map.Entry<String, String> e : p.popularByCity().entrySet()) {
+        String key = ServeKeys.popularCity(e.getKey());
+        staleCities.remove(key);
+        tx.send(Command.SET, key, e.getValue(), "EX", ex);
       }
-    }
-    if (!batch.isEmpty()) {
-      nurses += writeNurses(batch, tx);
-    }
-
-    // 3. the nurses no longer present
-    List<String> stale = new ArrayList<>(staleNurses);
-    stale.sort(null);
-    for (int i = 0; i < stale.size(); i += batchSize) {
-      Transaction d = jedis.multi();
-      for (String key : stale.subList(i, Math.min(stale.size(), i + batchSize))) {
-        d.del(key);
+      for (String key : staleCities) {
+        tx.send(Command.DEL, key);
       }
-      commit(d, tx);
-    }
+      tx.end();
 
-    // 4. the meta, last
-    Map<String, String> meta = new LinkedHashMap<>(p.meta());
-    meta.put("rows", Long.toString(nurses));
-    Transaction m = jedis.multi();
-    m.del(ServeKeys.NURSE_META);
-    hook.accept("queued:" + ServeKeys.NURSE_META);
-    m.hset(ServeKeys.NURSE_META, meta);
-    commit(m, tx);
-    return new Stats(p.popularByCity().size(), nurses, stale.size(), staleCities.size(),
-        (System.nanoTime() - t0) / 1e9);
+      // 2. the nurses, batchSize keys per transaction
+      long nurses = 0;
+      Iterator<Nurse> it = p.nurses();
+      while (it.hasNext()) {
+        tx.begin();
+        for (int i = 0; i < batchSize && it.hasNext(); i++) {
+          Nurse n = it.next();
+          String key = ServeKeys.nurse(n.id());
+          staleNurses.remove(key);
+          tx.send(Command.DEL, key);
+          hook.accept("queued:" + key);
+          if (!n.fields().isEmpty()) {
+            String[] args = new String[1 + 2 * n.fields().size()];
+            int a = 0;
+            args[a++] = key;
+            for (Map.Entry<String, String> f : n.fields().entrySet()) {
+              args[a++] = f.getKey();
+              args[a++] = f.getValue();
+            }
+            tx.send(Command.HSET, args);
+          }
+          nurses++;
+        }
+        tx.end();
+      }
+
+      // 3. the nurses no longer present
+      List<String> stale = new ArrayList<>(staleNurses);
+      stale.sort(null);
+      for (int i = 0; i < stale.size(); i += batchSize) {
+        tx.begin();
+        for (String key : stale.subList(i, Math.min(stale.size(), i + batchSize))) {
+          tx.send(Command.DEL, key);
+        }
+        tx.end();
+      }
+
+      // 4. the meta, last, once every transaction before it has succeeded
+      tx.drain();
+      Map<String, String> meta = new LinkedHashMap<>(p.meta());
+      meta.put("rows", Long.toString(nurses));
+      tx.begin();
+      tx.send(Command.DEL, ServeKeys.NURSE_META);
+      hook.accept("queued:" + ServeKeys.NURSE_META);
+      List<String> args = new ArrayList<>();
+      args.add(ServeKeys.NURSE_META);
+      meta.forEach((k, v) -> {
+        args.add(k);
+        args.add(v);
+      });
+      tx.send(Command.HSET, args.toArray(String[]::new));
+      tx.end();
+      tx.drain();
+      tx.close();
+      return new Stats(p.popularByCity().size(), nurses, stale.size(), staleCities.size(),
+          (System.nanoTime() - t0) / 1e9);
+    } catch (RuntimeException e) {
+      try {
+        tx.close(); // reads what is left of the pipeline's replies
+      } catch (RuntimeException alsoFailed) {
+        e.addSuppressed(alsoFailed);
+      }
+      throw e;
+    }
   }
 
-  private long writeNurses(List<Nurse> batch, int[] tx) {
-    Transaction t = jedis.multi();
-    for (Nurse n : batch) {
-      String key = ServeKeys.nurse(n.id());
-      t.del(key);
-      hook.accept("queued:" + key);
-      if (!n.fields().isEmpty()) {
-        t.hset(key, n.fields());
-      }
-    }
-    commit(t, tx);
-    return batch.size();
-  }
+  /**
+   * MULTI/EXEC transactions sent down one pipeline, {@link #IN_FLIGHT} of them before their
+   * replies are read: the server executes one batch while the next is being encoded and sent.
+   */
+  private final class Transactions {
+    private final Pipeline pipe;
+    private final List<Response<Object>> pending = new ArrayList<>();
+    private int committed;
 
-  /** EXEC; a command that failed inside the transaction fails the publication. */
-  private void commit(Transaction t, int[] tx) {
-    List<Object> replies = t.exec();
-    if (replies == null) {
-      throw new IllegalStateException("a Redis transaction was aborted");
+    Transactions(Pipeline pipe) {
+      this.pipe = pipe;
     }
-    for (Object r : replies) {
-      if (r instanceof RuntimeException e) {
-        throw e;
+
+    void begin() {
+      pipe.sendCommand(Command.MULTI, NO_ARGS);
+    }
+
+    void send(Command command, String... args) {
+      pipe.sendCommand(command, args);
+    }
+
+    void end() {
+      pending.add(pipe.sendCommand(Command.EXEC, NO_ARGS));
+      if (pending.size() == IN_FLIGHT) {
+        drain();
       }
     }
-    tx[0]++;
-    hook.accept("committed:" + tx[0]);
+
+    /** Reads the replies of the transactions sent; a command that failed fails the publication. */
+    void drain() {
+      pipe.sync();
+      for (Response<Object> exec : pending) {
+        Object replies = exec.get(); // throws a queuing error (EXECABORT)
+        if (!(replies instanceof List<?> list)) {
+          throw new IllegalStateException("a Redis transaction was aborted");
+        }
+        for (Object r : list) {
+          if (r instanceof RuntimeException e) {
+            throw e;
+          }
+        }
+        committed++;
+        hook.accept("committed:" + committed);
+      }
+      pending.clear();
+    }
+
+    void close() {
+      pipe.close();
+    }
   }
 
   /**
@@ -188,7 +242,7 @@ public final class ServePublisher {
   /** Every key matching a glob pattern (SCAN: never blocks the server). */
   private Set<String> scan(String pattern) {
     Set<String> keys = new HashSet<>();
-    ScanParams params = new ScanParams().match(pattern).count(1000);
+    ScanParams params = new ScanParams().match(pattern).count(10_000);
     String cursor = ScanParams.SCAN_POINTER_START;
     do {
       ScanResult<String> page = jedis.scan(cursor, params);

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import org.apache.spark.sql.Row;
 
@@ -23,7 +24,7 @@ public final class ServeValues {
   /**
    * A value as the text of a hash field: integers as they are, decimals and doubles in plain
    * decimal notation (never an exponent: {@code 0.5}, {@code 40.0}, {@code 0.00001}), instants in
-   * ISO-8601 UTC, dates as {@code YYYY-MM-DD}; null for a null, a NaN or an infinity (left out of
+   * ISO-8601 UTC (Spark's and Iceberg's), dates as {@code YYYY-MM-DD}; null for a null, a NaN or an infinity (left out of
    * the hash).
    */
   public static String text(Object v) {
@@ -43,6 +44,9 @@ public final class ServeValues {
     }
     if (v instanceof Timestamp ts) {
       return ts.toInstant().toString();
+    }
+    if (v instanceof OffsetDateTime o) {
+      return o.toInstant().toString();
     }
     return v.toString();
   }

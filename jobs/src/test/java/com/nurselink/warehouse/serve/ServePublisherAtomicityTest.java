@@ -135,6 +135,39 @@ class ServePublisherAtomicityTest {
     }
   }
 
+  /**
+   * A publication that stops in the middle (here: at nurse 5, inside the third transaction, with
+   * transactions still in flight) leaves every key whole: the transactions sent before are
+   * executed, the open one is not, and the meta is still the previous run's.
+   */
+  @Test
+  void aPublicationStoppedMidwayLeavesEveryKeyWholeAndThePreviousMeta() {
+    try (Jedis w = RedisServers.connect(DB)) {
+      new ServePublisher(w, 600, 3).publish(publication(1, NURSES));
+    }
+    try (Jedis w = RedisServers.connect(DB)) {
+      ServePublisher p = new ServePublisher(w, 600, 3).hook(step -> {
+        if (step.equals("queued:" + ServeKeys.nurse("5"))) {
+          throw new IllegalStateException("stopped at nurse 5");
+        }
+      });
+      IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+          () -> p.publish(publication(2, NURSES - 1)));
+      assertEquals("stopped at nurse 5", e.getMessage());
+    }
+    try (Jedis reader = RedisServers.connect(DB)) {
+      assertEquals(List.of(), check(reader, "after"));
+      for (int i = 1; i <= 3; i++) {
+        assertEquals(hash(2, i), reader.hgetAll(ServeKeys.nurse(String.valueOf(i))), "nurse " + i);
+      }
+      for (int i = 4; i <= NURSES; i++) {
+        assertEquals(hash(1, i), reader.hgetAll(ServeKeys.nurse(String.valueOf(i))), "nurse " + i);
+      }
+      assertEquals("run-1", reader.hget(ServeKeys.NURSE_META, "run_id"));
+      assertEquals("[{\"run\":2}]", reader.get(ServeKeys.POPULAR));
+    }
+  }
+
   /** The same reader against a naive publication (DEL, then HSET, outside a transaction) does see a gap. */
   @Test
   void theReaderWouldCatchANaivePublication() {
