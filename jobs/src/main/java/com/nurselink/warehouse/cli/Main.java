@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
         JobsCommand.class,
         RunsCommand.class,
         ServeCommand.class,
+        FeaturesCommand.class,
         MigrateCommand.class,
         AirflowCommand.class,
         CommandLine.HelpCommand.class

@@ -115,7 +115,7 @@ public final class DuckDbWarehouse {
    * {@code s3a://}): DuckDB reads local files only (its extensions for remote stores cannot be
    * downloaded on many machines). Deleted when the load ends.
    */
-  private static final class Fetched implements AutoCloseable {
+  static final class Fetched implements AutoCloseable {
     private final Path dir;
     private final org.apache.hadoop.conf.Configuration conf;
     private int n;
