@@ -4,8 +4,8 @@
 --
 --   rate_vs_city_specialty_median  hourly_rate / the exact median hourly_rate of the non-draft
 --       missions of the same city x specialty posted in the 30 local days before this mission's
---       local posting day (posting day excluded); null when there are none, or when the city or
---       the specialty is unknown. The rates are grouped by city x specialty x posting day, then
+--       local posting day (posting day excluded); null when there are none (a missing city or
+--       specialty is 'unknown', grouped like any other). The rates are grouped by city x specialty x posting day, then
 --       one sliding window over those days (a RANGE frame of 30 to 1 days before) collects the
 --       prior rates, whose middle is taken: one sort per posting day, no row copied 30 times.
 --   lead_time_hours    created_at -> start_at, in hours;
@@ -22,6 +22,32 @@
 --       cutoff). A status change after D leaves the label as it was at D.
 -- Limitation: the sources keep no status history, so a mission that was still a draft at D and
 -- published later is read as posted at its created_at.
+--
+-- Columns:
+--   mission_id                     missions.id of a non-draft mission whose created_at and start_at are both
+--                                  before the cutoff D+1 00:00 local
+--   as_of_date                     the run's logical date D the row was computed as of (partition column)
+--   establishment_id               source missions.establishment_id (may be null, or not an establishment)
+--   city                           the mission's city (missions.location, trimmed); 'unknown' when missing
+--   specialty                      the mission's specialty; 'unknown' when missing
+--   posted_date                    local date (Europe/Paris) of the mission's created_at
+--   hourly_rate                    offered pay, EUR per hour
+--   rate_vs_city_specialty_median  hourly_rate / the exact median hourly_rate of the non-draft missions of
+--                                  the same city x specialty ('unknown' grouped like any other) posted
+--                                  before the cutoff on local dates posted_date-30 .. posted_date-1; null
+--                                  when there are none (or that median is 0)
+--   lead_time_hours                start_at - created_at, in hours
+--   start_weekday                  ISO weekday of service_date (local start date): 1 = Monday .. 7 = Sunday
+--   start_hour                     hour of day (0-23) of start_at in local time (Europe/Paris)
+--   duration_hours                 end_at - start_at, in hours
+--   establishment_prior_missions   non-draft missions of the same establishment_id posted (created_at)
+--                                  strictly before this one; null when establishment_id is null
+--   establishment_prior_fill_rate  share of those prior missions whose first contract signature
+--                                  (first_signed_at) is strictly before this one's created_at; null when
+--                                  there are none or establishment_id is null
+--   filled                         label: true when a contract of the mission was signed before the cutoff,
+--                                  or its status is filled, in_progress or completed with updated_at (else
+--                                  created_at) before the cutoff; else false
 with
 
 missions as (

@@ -21,6 +21,31 @@
 --   days_since_last_contract D - the latest local start date of the nurse's contracts started
 --                            before the cutoff (null when none);
 --   city, specialty          from the dim_nurse version valid at the cutoff, else the user's.
+--
+-- Columns:
+--   nurse_id                  users.id of a nurse (role 'nurse') created before the cutoff D+1 00:00 local
+--   as_of_date                the run's logical date D the row was computed as of (partition column)
+--   tenure_days               D - local date (Europe/Paris) of users.created_at, in days
+--   applications_30d          the nurse's applications, any status, applied before the cutoff D+1 00:00 local
+--                             with local applied_date in D-29..D (the last 30 days); 0 when none
+--   applications_90d          the same with applied_date in D-89..D (the last 90 days); 0 when none
+--   acceptance_rate_90d       applications of the 90-day window whose status accepted is known at D
+--                             (coalesce(updated_at, applied_at) before the cutoff) / applications_90d;
+--                             null when applications_90d is 0
+--   contracts_completed       the nurse's contracts existing at D (coalesce(created_at, signed_at,
+--                             start_date) before the cutoff) whose status completed is known at D
+--                             (coalesce(updated_at, created_at, signed_at, start_date) before the
+--                             cutoff), whatever their dates; 0 when none
+--   contracts_cancelled       the same with status cancelled; 0 when none
+--   hours_worked_90d          sum of hours_worked (hours) of the contracts counted in contracts_completed
+--                             whose end_local_date is in D-89..D (the last 90 days); 0 when none
+--   mean_accepted_rate        mean hourly_rate (contract's, else mission's), EUR per hour, of the
+--                             nurse's existing contracts signed before the cutoff; null when none
+--   days_since_last_contract  D - the latest start_local_date of the nurse's existing contracts started
+--                             before the cutoff (any status), in days; null when none
+--   city                      city of the nurse's dim_nurse version in force at the cutoff (valid_from <
+--                             cutoff <= valid_to, or current), else users.city; may be null
+--   specialty                 specialty of that same dim_nurse version, else users.specialty; may be null
 with
 
 nurses as (

@@ -6,6 +6,23 @@
 --   avg_contract_rate mean hourly_rate (the contract's, else its mission's);
 --   active_nurses     distinct nurse ids with a contract in the grain;
 --   active_establishments  distinct establishment ids (of the missions) with a contract in the grain.
+--
+-- Columns:
+--   start_month            'YYYY-MM' of start_local_date, the local date of start_date (partition column)
+--   city                   the mission's city; 'unknown' when the mission is unknown or has none
+--   specialty              the mission's specialty; 'unknown' when the mission is unknown or has none
+--   contracts_total        contracts of the grain, every status
+--   contracts_pending      contracts of the grain with status pending
+--   contracts_signed       contracts of the grain with status signed
+--   contracts_active       contracts of the grain with status active
+--   contracts_completed    contracts of the grain with status completed
+--   contracts_cancelled    contracts of the grain with status cancelled
+--   contracts_disputed     contracts of the grain with status disputed
+--   hours_worked           sum of hours_worked, in hours, every status (0 when none recorded)
+--   gross_amount           sum of gross_amount (hours_worked x hourly_rate), in EUR (0 when none)
+--   avg_contract_rate      mean hourly_rate (contract's, else mission's), EUR per hour; null when none
+--   active_nurses          distinct nurse_id with a contract of the grain, any status
+--   active_establishments  distinct establishment_id of the missions of the grain's contracts, any status
 with
 
 contracts as (

@@ -1,6 +1,15 @@
 -- kpi_headline: one row per run (its as_of_date; the run itself is in etl_runs): the operations dashboard query over all non-draft missions
 -- (total_missions, avg_rate = AVG(hourly_rate), completed_missions), plus completion_rate and
 -- fill_rate (same definitions as int_mission_kpis.sql; null when their divisor is 0).
+--
+-- Columns:
+--   as_of_date          the run's logical date D the row was computed as of
+--   total_missions      non-draft missions in fact_mission at the run, all service dates
+--   avg_rate            AVG(hourly_rate) over those missions, EUR per hour (unrounded)
+--   completed_missions  those missions with status completed
+--   completion_rate     completed_missions / total_missions; null when total_missions is 0
+--   fill_rate           filled / (total_missions - cancelled), filled = status filled, in_progress or
+--                       completed, cancelled = status cancelled; null when that divisor is 0
 with
 
 missions as (

@@ -2,6 +2,16 @@
 -- to the latest date used by the facts (mission service dates, application dates, contract start
 -- and end dates), contiguous up to 100,000 days, and in any case every date the facts use.
 -- weekday is ISO (1 = Monday ... 7 = Sunday); iso_week is the ISO-8601 week number.
+--
+-- Columns:
+--   date_key    the local calendar date (business time zone Europe/Paris) the row describes
+--   year        calendar year of date_key
+--   month       month of date_key, 1-12
+--   day         day of the month of date_key, 1-31
+--   weekday     ISO weekday of date_key: 1 = Monday ... 7 = Sunday
+--   iso_week    ISO-8601 week number of date_key, 1-53 (the week's ISO year may differ from year)
+--   is_weekend  true when weekday is 6 or 7 (Saturday, Sunday)
+--   year_month  'YYYY-MM' of date_key (the value of the facts' *_month partition columns)
 with
 
 missions as (

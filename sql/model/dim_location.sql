@@ -1,6 +1,10 @@
 -- dim_location: one row per city (missions.location trimmed, and the users' cities), plus the
 -- unknown member (location_key -1, city 'unknown'). Keys are dense in city order and recomputed
 -- by every run, together with the facts that reference them.
+--
+-- Columns:
+--   location_key  dense key 1..n in city order, recomputed every run; -1 for the unknown member
+--   city          distinct city of the missions (location) or users, trimmed, as written; 'unknown' on key -1
 with
 
 mission_cities as (

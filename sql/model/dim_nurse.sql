@@ -11,6 +11,23 @@
 -- valid_to is null on the current version (valid_from <= t < valid_to otherwise). email_hmac is a
 -- type-1 attribute: every version carries the nurse's latest pseudonym. New versions get the keys
 -- after the previous maximum, in nurse_id order, so keys never change from one run to the next.
+--
+-- Columns:
+--   nurse_key   surrogate key of one version of a nurse, stable across runs (new versions numbered
+--               after the previous maximum, in nurse_id order); -1 for the unknown member
+--   nurse_id    the source users.id of the nurse (role 'nurse'); null on the unknown member
+--   email_hmac  keyed pseudonym (HMAC-SHA256) of the email, never the email itself; type 1: every version
+--               carries the nurse's latest one; null on the unknown member
+--   city        the nurse's city during this version (users.city, trimmed; may be null); 'unknown' on key -1
+--   specialty   the nurse's specialty during this version (trimmed; may be null); 'unknown' on key -1
+--   valid_from  instant (stored UTC) the version starts: the user's created_at for a first version
+--               (1970-01-01 00:00 UTC when missing), else the change instant: users.updated_at, or the
+--               run's cutoff D+1 00:00 local when missing, never before the previous valid_from;
+--               1970-01-01 00:00 UTC on the unknown member
+--   valid_to    instant (stored UTC) the version ends, exclusive (valid_from <= t < valid_to): the
+--               next version's valid_from; null on the current version
+--   is_current  true on the nurse's latest version (also for a nurse no longer in the users) and on
+--               the unknown member; false on closed versions
 with
 
 previous as (

@@ -2,6 +2,20 @@
 -- nurse_key is the dim_nurse version valid at applied_at (see int_nurse_versions), -1 when the
 -- nurse is unknown. applied_month = 'YYYY-MM' of the
 -- local applied_date.
+--
+-- Columns:
+--   application_key  the application's key in the star: its source id (mission_applications.id)
+--   application_id   the source mission_applications.id
+--   mission_key      fact_mission key (= mission_id); -1 when mission_id is null or matches no mission
+--   mission_id       the source mission_applications.mission_id as extracted (may be null or point nowhere)
+--   nurse_key        dim_nurse key of the nurse's version valid at applied_at (a first version also covers
+--                    earlier instants); -1 when nurse_id is null or no dim_nurse nurse has it
+--   nurse_id         the source mission_applications.nurse_id as extracted (users.id of the nurse)
+--   status           pending, accepted, rejected or withdrawn (lower case), as of the latest updated_at
+--   applied_at       when the nurse applied (instant, stored UTC)
+--   updated_at       last change of the application row in the app (instant, stored UTC); null when missing
+--   applied_date     local date (Europe/Paris) of applied_at
+--   applied_month    'YYYY-MM' of applied_date (partition column)
 with
 
 applications as (

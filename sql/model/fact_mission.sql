@@ -3,6 +3,27 @@
 -- service_month is its 'YYYY-MM'. city and specialty are 'unknown' when missing. establishment_key
 -- is -1 when the establishment is not a known establishment user. first_signed_at is the earliest
 -- non-null signed_at of the mission's contracts; time_to_fill_hours runs from created_at to it.
+--
+-- Columns:
+--   mission_key         the mission's key in the star: its source id (missions.id)
+--   mission_id          the source missions.id
+--   establishment_key   dim_establishment key (= establishment_id); -1 when null or not an establishment user
+--   establishment_id    the source missions.establishment_id (may be null or point nowhere)
+--   location_key        dim_location key of city; -1 when the mission has no city
+--   city                missions.location, trimmed; 'unknown' when missing
+--   specialty           the specialty asked for, trimmed; 'unknown' when missing
+--   hourly_rate         offered pay, EUR per hour (never null: a mission without one is quarantined)
+--   status              draft, open, filled, in_progress, completed or cancelled (lower case; drafts kept)
+--   start_at            start of the shift (instant, stored UTC)
+--   end_at              end of the shift (instant, stored UTC); never before start_at
+--   created_at          when the mission was posted (instant, stored UTC)
+--   updated_at          last change of the mission row in the app (instant, stored UTC); null when missing
+--   service_date        local date (Europe/Paris) of start_at: the KPIs' day
+--   service_month       'YYYY-MM' of service_date (partition column)
+--   duration_hours      end_at - start_at, in hours
+--   applications_count  applications to the mission in the clean layer, any status; 0 when none
+--   first_signed_at     earliest signed_at of the mission's contracts (instant, stored UTC); null if none
+--   time_to_fill_hours  first_signed_at - created_at, in hours; null when first_signed_at is null
 with
 
 missions as (

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
         RunsCommand.class,
         ServeCommand.class,
         FeaturesCommand.class,
+        DocsCommand.class,
         MigrateCommand.class,
         AirflowCommand.class,
         CommandLine.HelpCommand.class

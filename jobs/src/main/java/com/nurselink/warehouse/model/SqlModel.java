@@ -46,7 +46,7 @@ public final class SqlModel {
   }
 
   /** The text of a classpath resource, UTF-8. */
-  static String readResource(String resource) {
+  public static String readResource(String resource) {
     ClassLoader cl = Thread.currentThread().getContextClassLoader();
     try (InputStream in = (cl != null ? cl : SqlModel.class.getClassLoader()).getResourceAsStream(resource)) {
       if (in == null) {
@@ -86,6 +86,104 @@ public final class SqlModel {
       }
     }
     return sb.toString();
+  }
+
+  /** The header's comment lines without their {@code --} and one following space, as written. */
+  private java.util.List<String> headerLines() {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (String line : text.split("\n", -1)) {
+      String l = line.strip();
+      if (!l.startsWith("--")) {
+        break;
+      }
+      String content = line.substring(line.indexOf("--") + 2);
+      out.add(content.startsWith(" ") ? content.substring(1) : content);
+    }
+    return out;
+  }
+
+  /** The marker of the header's column block (sql/README.md). */
+  static final String COLUMNS_MARKER = "Columns:";
+
+  /**
+   * The header's text before its column block, line by line as written (lists keep their
+   * indentation); trailing blank lines dropped.
+   */
+  public java.util.List<String> description() {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (String l : headerLines()) {
+      if (l.strip().equals(COLUMNS_MARKER)) {
+        break;
+      }
+      out.add(l.stripTrailing());
+    }
+    while (!out.isEmpty() && out.get(out.size() - 1).isEmpty()) {
+      out.remove(out.size() - 1);
+    }
+    return out;
+  }
+
+  private static final Pattern COLUMN_LINE = Pattern.compile("^  ([a-z_][a-z0-9_]*)\\s{2,}(\\S.*)$");
+  private static final Pattern CONTINUATION = Pattern.compile("^ {4,}(\\S.*)$");
+
+  /**
+   * The header's column block: after a line {@code -- Columns:}, one line per output column,
+   * {@code --   <name>  <description>}, a longer description continued on lines indented by 4 or
+   * more spaces after the {@code -- }. In the order written; empty when the header has none.
+   *
+   * @throws IllegalArgumentException naming the file and line for a line of the block that is
+   *     neither, or a column described twice
+   */
+  public Map<String, String> columns() {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    boolean in = false;
+    String last = null;
+    int n = 0;
+    for (String l : headerLines()) {
+      n++;
+      if (!in) {
+        in = l.strip().equals(COLUMNS_MARKER);
+        continue;
+      }
+      Matcher col = COLUMN_LINE.matcher(l);
+      Matcher more = CONTINUATION.matcher(l);
+      if (col.matches()) {
+        last = col.group(1);
+        if (out.put(last, col.group(2).strip()) != null) {
+          throw new IllegalArgumentException(resource + " line " + n + ": column " + last + " described twice");
+        }
+      } else if (more.matches() && last != null) {
+        out.put(last, out.get(last) + " " + more.group(1).strip());
+      } else if (!l.isBlank()) {
+        throw new IllegalArgumentException(resource + " line " + n + ": not a column line of the Columns block"
+            + " ('--   <name>  <description>'): " + l.strip());
+      }
+    }
+    return out;
+  }
+
+  private static final Pattern READ = Pattern.compile("\\b(?:from|join)\\s+([a-z_][a-z0-9_]*)\\b");
+  private static final Pattern CTE = Pattern.compile("(?m)^\\s*(?:with\\s+)?([a-z_][a-z0-9_]*)\\s+as\\s*\\(");
+
+  /**
+   * The tables and views the model reads: the names after {@code from} and {@code join} that are
+   * not its own common table expressions, sorted (comments left out).
+   */
+  public Set<String> reads() {
+    String sql = text.replaceAll("--[^\n]*", "").toLowerCase(java.util.Locale.ROOT);
+    Set<String> ctes = new TreeSet<>();
+    Matcher c = CTE.matcher(sql);
+    while (c.find()) {
+      ctes.add(c.group(1));
+    }
+    Set<String> out = new TreeSet<>();
+    Matcher m = READ.matcher(sql);
+    while (m.find()) {
+      if (!ctes.contains(m.group(1))) {
+        out.add(m.group(1));
+      }
+    }
+    return out;
   }
 
   /**

@@ -52,6 +52,35 @@ public final class Ledger {
       + "run_id VARCHAR NOT NULL, job VARCHAR NOT NULL, table_name VARCHAR NOT NULL, snapshot_id BIGINT NOT NULL, "
       + "PRIMARY KEY (run_id, job, table_name))";
 
+  /**
+   * What each column of the ledger tables holds (the data dictionary), keyed
+   * {@code <table>.<column>}, for the columns of {@link #DDL}, {@link #ALERTS_DDL} and
+   * {@link #SNAPSHOTS_DDL}.
+   */
+  public static final java.util.Map<String, String> COLUMN_DESCRIPTIONS = java.util.Map.ofEntries(
+      java.util.Map.entry("etl_runs.run_id", "the run's id (YYYYMMDD'T'HHMMSS-xxxx, its start in UTC)"),
+      java.util.Map.entry("etl_runs.job", "the job: extract, stage, model, kpis, features, load or serve"),
+      java.util.Map.entry("etl_runs.logical_date", "the run's logical date D"),
+      java.util.Map.entry("etl_runs.started_at", "when the job started (UTC)"),
+      java.util.Map.entry("etl_runs.ended_at", "when the job ended (UTC); null while it runs"),
+      java.util.Map.entry("etl_runs.status", "running, success, failed or skipped"),
+      java.util.Map.entry("etl_runs.rows_in", "rows the job read"),
+      java.util.Map.entry("etl_runs.rows_out", "rows the job wrote"),
+      java.util.Map.entry("etl_runs.rows_quarantined", "rows the job put in quarantine (stage), with a reason"),
+      java.util.Map.entry("etl_runs.watermarks", "JSON: the max updated_at per source table the job read up to"),
+      java.util.Map.entry("etl_runs.error", "the one-line error of a failed job; null otherwise"),
+      java.util.Map.entry("etl_alerts.run_id", "the run that raised the alert"),
+      java.util.Map.entry("etl_alerts.job", "the job the alert is about"),
+      java.util.Map.entry("etl_alerts.seq", "the alert's number within its run (1, 2, ...)"),
+      java.util.Map.entry("etl_alerts.logical_date", "the run's logical date D"),
+      java.util.Map.entry("etl_alerts.raised_at", "when it was raised (UTC)"),
+      java.util.Map.entry("etl_alerts.message", "what went wrong, one line"),
+      java.util.Map.entry("etl_alerts.delivery", "how it was delivered: the webhook's answer, or that none is set"),
+      java.util.Map.entry("etl_snapshots.run_id", "the run"),
+      java.util.Map.entry("etl_snapshots.job", "the job that committed the snapshot"),
+      java.util.Map.entry("etl_snapshots.table_name", "the lake table, <namespace>.<table>"),
+      java.util.Map.entry("etl_snapshots.snapshot_id", "the Iceberg snapshot id the job committed (for time travel)"));
+
   /** One table's snapshot after a job of a run. */
   public record Snapshot(String runId, String job, String table, long snapshotId) {}
 

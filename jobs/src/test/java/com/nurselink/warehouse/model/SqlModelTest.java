@@ -94,4 +94,19 @@ class SqlModelTest extends SparkTestBase {
       model.render(PARAMS.literals());
     }
   }
+
+  @Test
+  void theColumnBlockOfTheHeaderGivesEachColumnItsDescriptionAndTheReadsLeaveOutCtes() {
+    SqlModel m = SqlModel.load("test/columns_block");
+    assertEquals(Map.of("thing_id", "the thing's id", "label", "what the thing is called, continued on a second line"),
+        m.columns());
+    assertEquals(java.util.List.of("thing_id", "label"), java.util.List.copyOf(m.columns().keySet()));
+    assertEquals(java.util.List.of("columns_block: one row per thing. A header with a column block,",
+        "a continued description and a CTE named like a table."), m.description());
+    assertEquals(java.util.Set.of("clean_missions", "dim_location"), m.reads());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> SqlModel.load("test/columns_bad_line").columns());
+    assertEquals("sql/test/columns_bad_line.sql line 4: not a column line of the Columns block"
+        + " ('--   <name>  <description>'): label: not in the block's form", e.getMessage());
+  }
 }
