@@ -1,10 +1,12 @@
 """Query the nurselink warehouse from Python, returning pandas DataFrames.
 
-Two back ends, chosen from the environment:
+Three back ends, chosen from the environment:
 
-* default: the embedded DuckDB warehouse (``warehouse/nurselink.duckdb``), queried read-only
-  through the project's command line, ``bin/nurselink sql --csv --max-rows 0 QUERY`` (no DuckDB
-  Python package needed);
+* default: the embedded DuckDB warehouse (``warehouse/nurselink.duckdb``, or
+  ``NURSELINK_DUCKDB_PATH``), read-only: through the Python ``duckdb`` module when it is installed
+  (one connection for the whole session, milliseconds per query), else through the project's
+  command line, ``bin/nurselink sql --csv --max-rows 0 QUERY`` (no DuckDB Python package needed,
+  a JVM start, a few seconds, per query);
 * ``NURSELINK_WAREHOUSE_URL`` set to a PostgreSQL URL (the JDBC form the pipeline uses,
   ``jdbc:postgresql://host:5432/db?user=u``, or a libpq ``postgresql://`` URL): the PostgreSQL
   warehouse, through psycopg2. Passwords come from the URL or ``~/.pgpass``; they are never
@@ -33,6 +35,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 WAREHOUSE_URL_ENV = "NURSELINK_WAREHOUSE_URL"
+DUCKDB_PATH_ENV = "NURSELINK_DUCKDB_PATH"
+_duckdb_connection = None
 
 # JDBC (pgjdbc) connection properties and their libpq equivalents; properties libpq accepts
 # under the same name are passed through, others are dropped (they only tune the JDBC driver).
@@ -125,27 +129,60 @@ def mask_url(url: str) -> str:
 
 
 def backend() -> str:
-    """``postgres`` when ``NURSELINK_WAREHOUSE_URL`` holds a PostgreSQL URL, else ``duckdb``."""
+    """``postgres`` when ``NURSELINK_WAREHOUSE_URL`` holds a PostgreSQL URL; else ``duckdb`` when the
+    Python ``duckdb`` module is installed, ``cli`` (bin/nurselink sql) when it is not."""
     url = os.environ.get(WAREHOUSE_URL_ENV, "")
-    return "postgres" if url.startswith(("jdbc:postgresql:", "postgresql://", "postgres://")) else "duckdb"
+    if url.startswith(("jdbc:postgresql:", "postgresql://", "postgres://")):
+        return "postgres"
+    try:
+        import duckdb  # noqa: F401
+    except ImportError:
+        return "cli"
+    return "duckdb"
+
+
+def duckdb_path() -> Path:
+    """The DuckDB warehouse file: ``NURSELINK_DUCKDB_PATH`` or ``warehouse/nurselink.duckdb``."""
+    return Path(os.environ.get(DUCKDB_PATH_ENV, "warehouse/nurselink.duckdb"))
 
 
 def describe() -> str:
-    """One line saying which warehouse the queries go to (password masked)."""
+    """One line saying which warehouse the queries go to, and how (password masked)."""
     if backend() == "postgres":
         return "PostgreSQL warehouse " + mask_url(jdbc_to_libpq(os.environ[WAREHOUSE_URL_ENV]))
-    return "DuckDB warehouse through bin/nurselink sql (warehouse/nurselink.duckdb unless configured otherwise)"
+    if backend() == "duckdb":
+        import duckdb
+        return f"DuckDB warehouse {duckdb_path()} through the duckdb Python module {duckdb.__version__}"
+    return (f"DuckDB warehouse through bin/nurselink sql ({duckdb_path()}; no duckdb Python module: "
+            "a JVM per query)")
 
 
 def sql(query: str, parse_dates: list[str] | None = None) -> pd.DataFrame:
     """Runs one SELECT against the warehouse and returns its rows as a DataFrame."""
     import pandas as pd
 
-    df = _sql_postgres(query) if backend() == "postgres" else _sql_cli(query)
+    b = backend()
+    df = _sql_postgres(query) if b == "postgres" else _sql_duckdb(query) if b == "duckdb" else _sql_cli(query)
     for col in parse_dates or []:
         if col in df.columns:
             df[col] = pd.to_datetime(df[col], errors="coerce")
     return df
+
+
+def _sql_duckdb(query: str) -> pd.DataFrame:
+    import duckdb
+
+    global _duckdb_connection
+    if _duckdb_connection is None:
+        path = duckdb_path()
+        if not path.exists():
+            raise FileNotFoundError(f"{path} not found: run bin/nurselink demo (or a nightly) first")
+        _duckdb_connection = duckdb.connect(str(path), read_only=True)
+        _duckdb_connection.execute("SET TimeZone = 'UTC'")
+    try:
+        return _duckdb_connection.execute(query).df()
+    except duckdb.Error as e:
+        raise RuntimeError(f"query failed: {e}".strip()) from None
 
 
 def _sql_cli(query: str) -> pd.DataFrame:
@@ -154,8 +191,12 @@ def _sql_cli(query: str) -> pd.DataFrame:
     launcher = Path("bin") / "nurselink"
     if not launcher.exists():
         raise FileNotFoundError("bin/nurselink not found: call chdir_repo_root() first")
-    proc = subprocess.run([str(launcher), "sql", "--csv", "--max-rows", "0", query],
-                          capture_output=True, text=True)
+    args = [str(launcher), "sql", "--csv", "--max-rows", "0"]
+    if DUCKDB_PATH_ENV in os.environ:
+        args += ["--conf", f"warehouse.duckdb-path={os.environ[DUCKDB_PATH_ENV]}"]
+    if "NURSELINK_LAKE_PATH" in os.environ:  # the files the quarantine and clean views read
+        args += ["--conf", f"lake.path={os.environ['NURSELINK_LAKE_PATH']}"]
+    proc = subprocess.run(args + [query], capture_output=True, text=True)
     if proc.returncode != 0:
         err = "\n".join(line for line in proc.stderr.splitlines() if not line.startswith("WARNING:"))
         raise RuntimeError(f"nurselink sql failed (exit {proc.returncode}): {err.strip()}")
