@@ -92,6 +92,13 @@ public final class ConfigKey {
           + "(NURSELINK_REDIS_URL); unset: the serve job is skipped.");
   public static final ConfigKey SERVE_POPULAR_TTL_SECONDS = intKey("serve.popular-ttl-seconds", "93600", 1, UNBOUNDED,
       "Time to live of the missions:popular keys in Redis (default 26 h: one nightly run and a margin).");
+  public static final ConfigKey LINEAGE_PATH = def("lineage.path", Type.PATH, null,
+      "File the OpenLineage run events of every job are appended to, one JSON event per line; unset: none.");
+  public static final ConfigKey LINEAGE_URL = secret("lineage.url", Type.STRING, null,
+      "OpenLineage HTTP endpoint the run events are posted to, e.g. Marquez at http://marquez:5000 "
+          + "(NURSELINK_LINEAGE_URL; POST <url>/api/v1/lineage); unset: none.");
+  public static final ConfigKey LINEAGE_NAMESPACE = def("lineage.namespace", Type.STRING, "nurselink",
+      "OpenLineage namespace of the jobs (the job names are nurselink.<job>).");
   public static final ConfigKey AIRFLOW_URL = def("airflow.url", Type.STRING, "http://127.0.0.1:8080",
       "Base URL of the Airflow webserver / API server.");
   public static final ConfigKey AIRFLOW_USER = def("airflow.user", Type.STRING, "admin", "Airflow user name.");

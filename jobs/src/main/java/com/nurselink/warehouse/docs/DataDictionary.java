@@ -173,7 +173,7 @@ public final class DataDictionary {
    * models it reads (which are views for the later models only); {@code prev_dim_nurse} is the
    * previous run's dim_nurse, the table itself, left out.
    */
-  static Map<String, Set<String>> goldReads() {
+  public static Map<String, Set<String>> goldReads() {
     Set<String> clean = new TreeSet<>();
     for (String t : SourceContract.names()) {
       clean.add("clean_" + t);

@@ -8,6 +8,7 @@ import com.nurselink.warehouse.model.ModelRegistry;
 import com.nurselink.warehouse.ops.Alerts;
 import com.nurselink.warehouse.ops.JobGraph;
 import com.nurselink.warehouse.ops.Ledger;
+import com.nurselink.warehouse.ops.Lineage;
 import com.nurselink.warehouse.source.SqliteSnapshots;
 import com.nurselink.warehouse.util.Errors;
 import com.nurselink.warehouse.util.Secrets;
@@ -87,8 +88,33 @@ public final class Pipeline {
           + "former format (_versions/, symbolic links), not Iceberg tables: rebuild it from the sources with "
           + "'nurselink run --full-refresh', or set lake.path to a new directory");
     }
+    try (Lineage lineage = Lineage.fromSettings(ctx.settings(), line -> ctx.progress().info("run", "warning: " + line))) {
+      runJobs(ctx, jobs, ledger, alerts, rules, outcomes, lineage);
+    }
+    boolean succeeded = outcomes.size() == jobs.size()
+        && outcomes.stream().noneMatch(o -> o.status().equals("failed"));
+    if (succeeded) {
+      expire(ctx);
+    }
+    if (jobs.contains("extract")) {
+      SqliteSnapshots.settle(Path.of(ctx.settings().get(ConfigKey.SNAPSHOT_DIR)), ctx.runId(), succeeded);
+    }
+    return outcomes;
+  }
+
+  /** What the job reads and wrote, for its lineage events (nothing when lineage is off). */
+  private static Lineage.Datasets io(Lineage lineage, RunContext ctx, String job, List<Lake.Commit> commits,
+      boolean finished) {
+    return lineage.enabled() ? lineage.datasets(job, ctx.lake(), ctx.settings(), ctx.sources(), commits, finished)
+        : new Lineage.Datasets(List.of(), List.of());
+  }
+
+  private static void runJobs(RunContext ctx, List<String> jobs, Ledger ledger, Alerts alerts, Alerts.Rules rules,
+      List<Outcome> outcomes, Lineage lineage) {
     for (String id : jobs) {
       PipelineJob job = JOBS.get(id).get();
+      Lineage.JobRun jobRun = new Lineage.JobRun(ctx.runId(), id, ctx.date(), ctx.zone());
+      lineage.start(jobRun, io(lineage, ctx, id, List.of(), false));
       Instant start = Instant.now();
       if (ledger != null) {
         ledger.started(ctx.runId(), id, ctx.date(), start);
@@ -103,9 +129,11 @@ public final class Pipeline {
           }
           outcomes.add(new Outcome(id, "skipped", r, secs, null));
           ctx.progress().info(id, "skipped: " + r.skipped());
+          lineage.complete(jobRun, io(lineage, ctx, id, ctx.lake().takeCommits(), false));
           continue;
         }
-        Map<String, Long> snapshots = Lake.snapshotIds(ctx.lake().takeCommits());
+        List<Lake.Commit> commits = ctx.lake().takeCommits();
+        Map<String, Long> snapshots = Lake.snapshotIds(commits);
         if (ledger != null) {
           if (!snapshots.isEmpty()) {
             ledger.snapshots(ctx.runId(), id, snapshots);
@@ -114,6 +142,7 @@ public final class Pipeline {
               json(r.watermarks()), null);
         }
         outcomes.add(new Outcome(id, "success", r, secs, null));
+        lineage.complete(jobRun, io(lineage, ctx, id, commits, true));
         if (alerts != null) {
           List<String> messages = new ArrayList<>();
           rules.overBudget(id, ctx.date(), java.time.Duration.ofMillis((long) (secs * 1000))).ifPresent(messages::add);
@@ -137,21 +166,13 @@ public final class Pipeline {
           }
         }
         outcomes.add(new Outcome(id, "failed", null, secs, msg));
+        lineage.fail(jobRun, io(lineage, ctx, id, List.of(), false), msg);
         if (alerts != null) {
           raise(ctx, id, ledger, alerts, List.of(rules.jobFailed(id, ctx.date(), msg)));
         }
         break;
       }
     }
-    boolean succeeded = outcomes.size() == jobs.size()
-        && outcomes.stream().noneMatch(o -> o.status().equals("failed"));
-    if (succeeded) {
-      expire(ctx);
-    }
-    if (jobs.contains("extract")) {
-      SqliteSnapshots.settle(Path.of(ctx.settings().get(ConfigKey.SNAPSHOT_DIR)), ctx.runId(), succeeded);
-    }
-    return outcomes;
   }
 
   /**

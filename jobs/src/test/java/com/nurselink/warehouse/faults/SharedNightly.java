@@ -16,11 +16,13 @@ import org.apache.spark.sql.SparkSession;
 /**
  * One nightly on a local lake, run once per test JVM and shared by the tests that compare another
  * lake with it (HDFS, S3) or continue it (the Iceberg pipeline test): a dirty source of 150
- * missions, the run of {@link #D1}, and what it gave, captured right after it (later runs on
+ * missions, the run of {@link #D1} (its OpenLineage events in {@link #LINEAGE_FILE}), and what it gave, captured right after it (later runs on
  * {@link #dir()} do not change these).
  */
 public final class SharedNightly {
   public static final String D1 = "2026-03-30";
+  /** The file, in {@link #dir()}, the nightly appended its OpenLineage events to (lineage.path). */
+  public static final String LINEAGE_FILE = "lineage.jsonl";
   private static SharedNightly instance;
 
   private final Path dir;
@@ -49,7 +51,8 @@ public final class SharedNightly {
       Path source = dir.resolve("src.db");
       Generator.create().missions(150).seed(11).dirty(true).writeSqlite(source);
       Path run = dir.resolve("run");
-      Runs.Result r = Runs.inProcess(Runs.runArgs(run, source.toString(), D1));
+      Runs.Result r = Runs.inProcess(Runs.runArgs(run, source.toString(), D1, "--conf",
+          "lineage.path=" + run.resolve(LINEAGE_FILE)));
       assertEquals(0, r.code(), r.all());
       Lake lake = new Lake(run.resolve("lake"));
       Map<String, List<Row>> features = new TreeMap<>();

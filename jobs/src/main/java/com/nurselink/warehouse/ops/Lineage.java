@@ -1,0 +1,253 @@
+package com.nurselink.warehouse.ops;
+
+import com.nurselink.warehouse.config.ConfigKey;
+import com.nurselink.warehouse.config.Settings;
+import com.nurselink.warehouse.contract.SourceContract;
+import com.nurselink.warehouse.docs.DataDictionary;
+import com.nurselink.warehouse.lake.Lake;
+import com.nurselink.warehouse.model.ModelRegistry;
+import com.nurselink.warehouse.source.SourceTable;
+import com.nurselink.warehouse.util.Errors;
+import com.nurselink.warehouse.util.Secrets;
+import io.openlineage.client.OpenLineage;
+import io.openlineage.client.OpenLineageClient;
+import io.openlineage.client.transports.FileConfig;
+import io.openlineage.client.transports.FileTransport;
+import io.openlineage.client.transports.HttpConfig;
+import io.openlineage.client.transports.HttpTransport;
+import io.openlineage.client.transports.Transport;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * OpenLineage run events of the jobs of a run (the format Airflow's OpenLineage provider and
+ * Marquez read), through the OpenLineage Java client: a START before each job, then a COMPLETE
+ * (with the tables it committed: each Iceberg snapshot id as the dataset version, the rows it
+ * wrote as the output statistics) or a FAIL (with the job's one-line error). Appended to the file
+ * {@code lineage.path} (one event per line) and/or posted to {@code lineage.url}; with neither set,
+ * nothing is emitted. An event that cannot be emitted is reported as a warning and never fails
+ * the run.
+ *
+ * <p>Identities: each job is the OpenLineage job {@code <lineage.namespace>/nurselink.<job>}, its
+ * run id a UUID derived from the run id and the job, and its parent the whole run
+ * ({@code nurselink.nightly}, a UUID of the run id). Datasets: lake tables as
+ * {@code <lake location>} / {@code <namespace>.<table>}; source tables as the source (file path or
+ * masked URL) / the physical table; warehouse tables as the warehouse (DuckDB file or masked URL) /
+ * the table; Redis keys as the masked URL / the key pattern.
+ */
+public final class Lineage implements AutoCloseable {
+  /** The producer of the events. */
+  public static final URI PRODUCER = URI.create("https://github.com/nurselink/nurselink-warehouse");
+  /** The job of the whole run, the parent of each job's run. */
+  public static final String RUN_JOB = "nurselink.nightly";
+
+  private final OpenLineage ol = new OpenLineage(PRODUCER);
+  private final List<OpenLineageClient> clients;
+  private final String namespace;
+  private final Consumer<String> warn;
+  private boolean warned;
+
+  private Lineage(List<OpenLineageClient> clients, String namespace, Consumer<String> warn) {
+    this.clients = clients;
+    this.namespace = namespace;
+    this.warn = warn;
+  }
+
+  /** The lineage of {@code lineage.path} / {@code lineage.url}; a no-op when neither is set. */
+  public static Lineage fromSettings(Settings s, Consumer<String> warn) {
+    List<Transport> transports = new ArrayList<>();
+    String path = s.get(ConfigKey.LINEAGE_PATH);
+    if (path != null && !path.isBlank()) {
+      transports.add(new FileTransport(new FileConfig(path)));
+    }
+    String url = s.get(ConfigKey.LINEAGE_URL);
+    if (url != null && !url.isBlank()) {
+      HttpConfig http = new HttpConfig();
+      http.setUrl(URI.create(url.strip()));
+      http.setTimeoutInMillis(5_000);
+      transports.add(new HttpTransport(http));
+    }
+    List<OpenLineageClient> clients = transports.stream()
+        .map(t -> OpenLineageClient.builder().transport(t).build()).toList();
+    return new Lineage(clients, s.get(ConfigKey.LINEAGE_NAMESPACE), warn);
+  }
+
+  public boolean enabled() {
+    return !clients.isEmpty();
+  }
+
+  /** What a job read and wrote, as OpenLineage datasets. */
+  public record Datasets(List<OpenLineage.InputDataset> inputs, List<OpenLineage.OutputDataset> outputs) {}
+
+  /** The run of one job of a pipeline run. */
+  public record JobRun(String runId, String job, LocalDate date, ZoneId zone) {}
+
+  public void start(JobRun r, Datasets io) {
+    emit(r, OpenLineage.RunEvent.EventType.START, io, null);
+  }
+
+  public void complete(JobRun r, Datasets io) {
+    emit(r, OpenLineage.RunEvent.EventType.COMPLETE, io, null);
+  }
+
+  public void fail(JobRun r, Datasets io, String error) {
+    emit(r, OpenLineage.RunEvent.EventType.FAIL, io, error);
+  }
+
+  /** The UUID of a run id (and job), stable: the same run gives the same ids in every event. */
+  static UUID uuid(String... parts) {
+    return UUID.nameUUIDFromBytes(String.join("/", parts).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void emit(JobRun r, OpenLineage.RunEvent.EventType type, Datasets io, String error) {
+    if (clients.isEmpty()) {
+      return;
+    }
+    try {
+      ZonedDateTime nominal = r.date().atStartOfDay(r.zone());
+      OpenLineage.RunFacetsBuilder runFacets = ol.newRunFacetsBuilder()
+          .nominalTime(ol.newNominalTimeRunFacet(nominal, nominal.plusDays(1)))
+          .parent(ol.newParentRunFacetBuilder()
+              .run(ol.newParentRunFacetRun(uuid(r.runId()), null))
+              .job(ol.newParentRunFacetJob(namespace, RUN_JOB, null))
+              .build())
+          .processing_engine(ol.newProcessingEngineRunFacet(org.apache.spark.package$.MODULE$.SPARK_VERSION(),
+              "spark", Lineage.class.getPackage().getImplementationVersion()));
+      if (error != null) {
+        runFacets.errorMessage(ol.newErrorMessageRunFacet(error, "java", null));
+      }
+      OpenLineage.RunEvent event = ol.newRunEventBuilder()
+          .eventType(type)
+          .eventTime(ZonedDateTime.now(java.time.ZoneOffset.UTC))
+          .run(ol.newRun(uuid(r.runId(), r.job()), runFacets.build()))
+          .job(ol.newJobBuilder().namespace(namespace).name("nurselink." + r.job())
+              .facets(ol.newJobFacetsBuilder()
+                  .jobType(ol.newJobTypeJobFacet("BATCH", "NURSELINK", "JOB", null))
+                  .build())
+              .build())
+          .inputs(io.inputs())
+          .outputs(io.outputs())
+          .build();
+      for (OpenLineageClient c : clients) {
+        c.emit(event);
+      }
+    } catch (RuntimeException e) {
+      if (!warned) {
+        warned = true;
+        warn.accept("lineage: could not emit the " + type + " event of " + r.job() + ": " + Errors.oneLine(e)
+            + " (further failures not reported)");
+      }
+    }
+  }
+
+  // ----------------------------------------------------------------------------------- datasets
+
+  private OpenLineage.InputDataset input(String ns, String name) {
+    return ol.newInputDatasetBuilder().namespace(ns).name(name).build();
+  }
+
+  private OpenLineage.OutputDataset output(String ns, String name) {
+    return ol.newOutputDatasetBuilder().namespace(ns).name(name).build();
+  }
+
+  /** A lake table committed by the job: its snapshot as the version, the rows it added. */
+  private OpenLineage.OutputDataset committed(Lake lake, Lake.Commit c) {
+    return ol.newOutputDatasetBuilder().namespace(lakeNamespace(lake)).name(c.namespace() + "." + c.table())
+        .facets(ol.newDatasetFacetsBuilder().version(ol.newDatasetVersionDatasetFacet(Long.toString(c.snapshotId())))
+            .build())
+        .outputFacets(ol.newOutputDatasetOutputFacetsBuilder()
+            .outputStatistics(ol.newOutputStatisticsOutputDatasetFacet(c.addedRows(), null, null)).build())
+        .build();
+  }
+
+  static String lakeNamespace(Lake lake) {
+    String l = Secrets.maskUrl(lake.location());
+    return l.contains("://") || l.startsWith("file:") ? l : "file://" + java.nio.file.Path.of(l).toAbsolutePath();
+  }
+
+  /**
+   * What a job reads and writes. Inputs are known before it runs (from the job graph and the
+   * models' SQL); outputs are the lake tables it committed ({@code commits}, empty before it ran)
+   * and, for load and serve, the warehouse tables and Redis keys.
+   */
+  public Datasets datasets(String job, Lake lake, Settings s, Map<String, SourceTable> sources, List<Lake.Commit> commits,
+      boolean finished) {
+    List<OpenLineage.InputDataset> in = new ArrayList<>();
+    List<OpenLineage.OutputDataset> out = new ArrayList<>();
+    String lakeNs = lakeNamespace(lake);
+    switch (job) {
+      case "extract" -> {
+        for (String t : SourceContract.names()) {
+          SourceTable st = sources.get(t);
+          if (st != null) {
+            in.add(input(st.isSqlite() ? "file://" + java.nio.file.Path.of(st.sqlitePath()).toAbsolutePath()
+                : Secrets.maskUrl(st.url()), st.physicalTable()));
+          }
+        }
+      }
+      case "stage" -> SourceContract.names().forEach(t -> in.add(input(lakeNs, "raw." + t)));
+      case "model", "kpis", "features" -> {
+        ModelRegistry.Step step = ModelRegistry.Step.valueOf(job.toUpperCase(java.util.Locale.ROOT));
+        Set<String> own = new LinkedHashSet<>(ModelRegistry.gold(step).stream().map(ModelRegistry.Model::name).toList());
+        Set<String> reads = new LinkedHashSet<>();
+        DataDictionary.goldReads().forEach((table, from) -> {
+          if (own.contains(table)) {
+            reads.addAll(from);
+          }
+        });
+        reads.removeAll(own);
+        for (String r : reads) {
+          in.add(input(lakeNs, r.startsWith("clean_") ? "clean." + r.substring("clean_".length())
+              : ModelRegistry.byName(r).namespace() + "." + r));
+        }
+      }
+      case "load" -> {
+        String wh = s.get(ConfigKey.WAREHOUSE_TYPE).equals("postgres") ? Secrets.maskUrl(s.get(ConfigKey.WAREHOUSE_URL))
+            : "file://" + java.nio.file.Path.of(s.get(ConfigKey.WAREHOUSE_DUCKDB_PATH)).toAbsolutePath();
+        for (ModelRegistry.Model m : ModelRegistry.gold()) {
+          in.add(input(lakeNs, m.namespace() + "." + m.name()));
+          if (finished) {
+            out.add(output(wh, m.name()));
+          }
+        }
+      }
+      case "serve" -> {
+        for (String t : List.of("clean.missions", "clean.mission_applications", "features.features_nurse")) {
+          in.add(input(lakeNs, t));
+        }
+        String redis = s.get(ConfigKey.REDIS_URL);
+        if (finished && redis != null && !redis.isBlank()) {
+          for (String key : List.of("missions:popular", "missions:popular:<city>", "features:nurse:<nurse_id>")) {
+            out.add(output(Secrets.maskUrl(redis), key));
+          }
+        }
+      }
+      default -> throw new IllegalArgumentException("unknown job " + job);
+    }
+    for (Lake.Commit c : commits) {
+      out.add(committed(lake, c));
+    }
+    return new Datasets(in, out);
+  }
+
+  @Override
+  public void close() {
+    for (OpenLineageClient c : clients) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        warn.accept("lineage: closing the client: " + Errors.oneLine(e));
+      }
+    }
+  }
+}
