@@ -4,7 +4,7 @@ Three back ends, chosen from the environment:
 
 * default: the embedded DuckDB warehouse (``warehouse/nurselink.duckdb``, or
   ``NURSELINK_DUCKDB_PATH``), read-only: through the Python ``duckdb`` module when it is installed
-  (one connection for the whole session, milliseconds per query), else through the project's
+  (a read-only connection per query, milliseconds each), else through the project's
   command line, ``bin/nurselink sql --csv --max-rows 0 QUERY`` (no DuckDB Python package needed,
   a JVM start, a few seconds, per query);
 * ``NURSELINK_WAREHOUSE_URL`` set to a PostgreSQL URL (the JDBC form the pipeline uses,
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 
 WAREHOUSE_URL_ENV = "NURSELINK_WAREHOUSE_URL"
 DUCKDB_PATH_ENV = "NURSELINK_DUCKDB_PATH"
-_duckdb_connection = None
 
 # JDBC (pgjdbc) connection properties and their libpq equivalents; properties libpq accepts
 # under the same name are passed through, others are dropped (they only tune the JDBC driver).
@@ -172,17 +171,18 @@ def sql(query: str, parse_dates: list[str] | None = None) -> pd.DataFrame:
 def _sql_duckdb(query: str) -> pd.DataFrame:
     import duckdb
 
-    global _duckdb_connection
-    if _duckdb_connection is None:
-        path = duckdb_path()
-        if not path.exists():
-            raise FileNotFoundError(f"{path} not found: run bin/nurselink demo (or a nightly) first")
-        _duckdb_connection = duckdb.connect(str(path), read_only=True)
-        _duckdb_connection.execute("SET TimeZone = 'UTC'")
+    path = duckdb_path()
+    if not path.exists():
+        raise FileNotFoundError(f"{path} not found: run bin/nurselink demo (or a nightly) first")
+    # one read-only connection per query (milliseconds): a nightly's load can take the file meanwhile
+    con = duckdb.connect(str(path), read_only=True)
     try:
-        return _duckdb_connection.execute(query).df()
+        con.execute("SET TimeZone = 'UTC'")
+        return con.execute(query).df()
     except duckdb.Error as e:
         raise RuntimeError(f"query failed: {e}".strip()) from None
+    finally:
+        con.close()
 
 
 def _sql_cli(query: str) -> pd.DataFrame:

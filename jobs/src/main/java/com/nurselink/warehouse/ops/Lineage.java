@@ -1,5 +1,6 @@
 package com.nurselink.warehouse.ops;
 
+import com.nurselink.warehouse.config.ConfigException;
 import com.nurselink.warehouse.config.ConfigKey;
 import com.nurselink.warehouse.config.Settings;
 import com.nurselink.warehouse.contract.SourceContract;
@@ -10,9 +11,7 @@ import com.nurselink.warehouse.source.SourceTable;
 import com.nurselink.warehouse.util.Errors;
 import com.nurselink.warehouse.util.Secrets;
 import io.openlineage.client.OpenLineage;
-import io.openlineage.client.OpenLineageClient;
-import io.openlineage.client.transports.FileConfig;
-import io.openlineage.client.transports.FileTransport;
+import io.openlineage.client.OpenLineageClientUtils;
 import io.openlineage.client.transports.HttpConfig;
 import io.openlineage.client.transports.HttpTransport;
 import io.openlineage.client.transports.Transport;
@@ -28,15 +27,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * OpenLineage run events of the jobs of a run (the format Airflow's OpenLineage provider and
- * Marquez read), through the OpenLineage Java client: a START before each job, then a COMPLETE
+ * Marquez read), built with the OpenLineage Java client's model and serializer: a START before each job, then a COMPLETE
  * (with the tables it committed: each Iceberg snapshot id as the dataset version, the rows it
  * wrote as the output statistics) or a FAIL (with the job's one-line error). Appended to the file
- * {@code lineage.path} (one event per line) and/or posted to {@code lineage.url}; with neither set,
- * nothing is emitted. An event that cannot be emitted is reported as a warning and never fails
- * the run.
+ * {@code lineage.path} (one event per line) and/or posted to {@code lineage.url} (the client's HTTP
+ * transport); with neither set, nothing is emitted. An event that cannot be emitted is reported as
+ * a warning and never fails the run; an endpoint that fails once is not called again in the run.
  *
  * <p>Identities: each job is the OpenLineage job {@code <lineage.namespace>/nurselink.<job>}, its
  * run id a UUID derived from the run id and the job, and its parent the whole run
@@ -52,38 +52,52 @@ public final class Lineage implements AutoCloseable {
   public static final String RUN_JOB = "nurselink.nightly";
 
   private final OpenLineage ol = new OpenLineage(PRODUCER);
-  private final List<OpenLineageClient> clients;
+  /** The file events are appended to; null when none. */
+  private final java.nio.file.Path file;
+  /** The HTTP endpoint's transport; null when none, or after its first failure. */
+  private Transport http;
   private final String namespace;
   private final Consumer<String> warn;
-  private boolean warned;
+  private boolean fileWarned;
 
-  private Lineage(List<OpenLineageClient> clients, String namespace, Consumer<String> warn) {
-    this.clients = clients;
+  private Lineage(java.nio.file.Path file, Transport http, String namespace, Consumer<String> warn) {
+    this.file = file;
+    this.http = http;
     this.namespace = namespace;
     this.warn = warn;
   }
 
-  /** The lineage of {@code lineage.path} / {@code lineage.url}; a no-op when neither is set. */
+  /**
+   * The lineage of {@code lineage.path} / {@code lineage.url}; a no-op when neither is set.
+   *
+   * @throws ConfigException when {@code lineage.url} is not an http(s) URL (the value not shown)
+   */
   public static Lineage fromSettings(Settings s, Consumer<String> warn) {
-    List<Transport> transports = new ArrayList<>();
     String path = s.get(ConfigKey.LINEAGE_PATH);
-    if (path != null && !path.isBlank()) {
-      transports.add(new FileTransport(new FileConfig(path)));
-    }
     String url = s.get(ConfigKey.LINEAGE_URL);
+    Transport http = null;
     if (url != null && !url.isBlank()) {
-      HttpConfig http = new HttpConfig();
-      http.setUrl(URI.create(url.strip()));
-      http.setTimeoutInMillis(5_000);
-      transports.add(new HttpTransport(http));
+      URI uri;
+      try {
+        uri = URI.create(url.strip());
+      } catch (IllegalArgumentException e) {
+        uri = null;
+      }
+      if (uri == null || uri.getHost() == null || !List.of("http", "https").contains(String.valueOf(uri.getScheme()))) {
+        throw new ConfigException("lineage.url must be an http(s) URL such as http://marquez:5000, got a value "
+            + "that is not");
+      }
+      HttpConfig config = new HttpConfig();
+      config.setUrl(uri);
+      config.setTimeoutInMillis(5_000);
+      http = new HttpTransport(config);
     }
-    List<OpenLineageClient> clients = transports.stream()
-        .map(t -> OpenLineageClient.builder().transport(t).build()).toList();
-    return new Lineage(clients, s.get(ConfigKey.LINEAGE_NAMESPACE), warn);
+    return new Lineage(path == null || path.isBlank() ? null : java.nio.file.Path.of(path), http,
+        s.get(ConfigKey.LINEAGE_NAMESPACE), warn);
   }
 
   public boolean enabled() {
-    return !clients.isEmpty();
+    return file != null || http != null;
   }
 
   /** What a job read and wrote, as OpenLineage datasets. */
@@ -92,15 +106,16 @@ public final class Lineage implements AutoCloseable {
   /** The run of one job of a pipeline run. */
   public record JobRun(String runId, String job, LocalDate date, ZoneId zone) {}
 
-  public void start(JobRun r, Datasets io) {
+  /** The job's START event; {@code io} is computed only when lineage is on, and may fail harmlessly. */
+  public void start(JobRun r, Supplier<Datasets> io) {
     emit(r, OpenLineage.RunEvent.EventType.START, io, null);
   }
 
-  public void complete(JobRun r, Datasets io) {
+  public void complete(JobRun r, Supplier<Datasets> io) {
     emit(r, OpenLineage.RunEvent.EventType.COMPLETE, io, null);
   }
 
-  public void fail(JobRun r, Datasets io, String error) {
+  public void fail(JobRun r, Supplier<Datasets> io, String error) {
     emit(r, OpenLineage.RunEvent.EventType.FAIL, io, error);
   }
 
@@ -109,45 +124,65 @@ public final class Lineage implements AutoCloseable {
     return UUID.nameUUIDFromBytes(String.join("/", parts).getBytes(StandardCharsets.UTF_8));
   }
 
-  private void emit(JobRun r, OpenLineage.RunEvent.EventType type, Datasets io, String error) {
-    if (clients.isEmpty()) {
+  private void emit(JobRun r, OpenLineage.RunEvent.EventType type, Supplier<Datasets> datasets, String error) {
+    if (!enabled()) {
       return;
     }
+    OpenLineage.RunEvent event;
     try {
-      ZonedDateTime nominal = r.date().atStartOfDay(r.zone());
-      OpenLineage.RunFacetsBuilder runFacets = ol.newRunFacetsBuilder()
-          .nominalTime(ol.newNominalTimeRunFacet(nominal, nominal.plusDays(1)))
-          .parent(ol.newParentRunFacetBuilder()
-              .run(ol.newParentRunFacetRun(uuid(r.runId()), null))
-              .job(ol.newParentRunFacetJob(namespace, RUN_JOB, null))
-              .build())
-          .processing_engine(ol.newProcessingEngineRunFacet(org.apache.spark.package$.MODULE$.SPARK_VERSION(),
-              "spark", Lineage.class.getPackage().getImplementationVersion()));
-      if (error != null) {
-        runFacets.errorMessage(ol.newErrorMessageRunFacet(error, "java", null));
-      }
-      OpenLineage.RunEvent event = ol.newRunEventBuilder()
-          .eventType(type)
-          .eventTime(ZonedDateTime.now(java.time.ZoneOffset.UTC))
-          .run(ol.newRun(uuid(r.runId(), r.job()), runFacets.build()))
-          .job(ol.newJobBuilder().namespace(namespace).name("nurselink." + r.job())
-              .facets(ol.newJobFacetsBuilder()
-                  .jobType(ol.newJobTypeJobFacet("BATCH", "NURSELINK", "JOB", null))
-                  .build())
-              .build())
-          .inputs(io.inputs())
-          .outputs(io.outputs())
-          .build();
-      for (OpenLineageClient c : clients) {
-        c.emit(event);
-      }
+      event = event(r, type, datasets.get(), error);
     } catch (RuntimeException e) {
-      if (!warned) {
-        warned = true;
-        warn.accept("lineage: could not emit the " + type + " event of " + r.job() + ": " + Errors.oneLine(e)
-            + " (further failures not reported)");
+      warn.accept("lineage: could not build the " + type + " event of " + r.job() + ": " + Errors.oneLine(e));
+      return;
+    }
+    if (file != null) {
+      try {
+        java.nio.file.Files.writeString(file, OpenLineageClientUtils.toJson(event) + "\n", StandardCharsets.UTF_8,
+            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+      } catch (java.io.IOException | RuntimeException e) {
+        if (!fileWarned) {
+          fileWarned = true;
+          warn.accept("lineage: could not append to " + file + ": " + Errors.oneLine(e) + " (further failures not "
+              + "reported)");
+        }
       }
     }
+    if (http != null) {
+      try {
+        http.emit(event);
+      } catch (RuntimeException e) {
+        http = null; // an endpoint that is down is not waited for again in this run
+        warn.accept("lineage: could not post the " + type + " event of " + r.job() + " to lineage.url: "
+            + Errors.oneLine(e) + "; no more events are posted in this run");
+      }
+    }
+  }
+
+  private OpenLineage.RunEvent event(JobRun r, OpenLineage.RunEvent.EventType type, Datasets io, String error) {
+    ZonedDateTime nominal = r.date().atStartOfDay(r.zone());
+    OpenLineage.RunFacetsBuilder runFacets = ol.newRunFacetsBuilder()
+        .nominalTime(ol.newNominalTimeRunFacet(nominal, nominal.plusDays(1)))
+        .parent(ol.newParentRunFacetBuilder()
+            .run(ol.newParentRunFacetRun(uuid(r.runId()), null))
+            .job(ol.newParentRunFacetJob(namespace, RUN_JOB, null))
+            .build())
+        .processing_engine(ol.newProcessingEngineRunFacet(org.apache.spark.package$.MODULE$.SPARK_VERSION(),
+            "spark", Lineage.class.getPackage().getImplementationVersion()));
+    if (error != null) {
+      runFacets.errorMessage(ol.newErrorMessageRunFacet(error, "java", null));
+    }
+    return ol.newRunEventBuilder()
+        .eventType(type)
+        .eventTime(ZonedDateTime.now(java.time.ZoneOffset.UTC))
+        .run(ol.newRun(uuid(r.runId(), r.job()), runFacets.build()))
+        .job(ol.newJobBuilder().namespace(namespace).name("nurselink." + r.job())
+            .facets(ol.newJobFacetsBuilder()
+                .jobType(ol.newJobTypeJobFacet("BATCH", "NURSELINK", "JOB", null))
+                .build())
+            .build())
+        .inputs(io.inputs())
+        .outputs(io.outputs())
+        .build();
   }
 
   // ----------------------------------------------------------------------------------- datasets
@@ -242,11 +277,11 @@ public final class Lineage implements AutoCloseable {
 
   @Override
   public void close() {
-    for (OpenLineageClient c : clients) {
+    if (http != null) {
       try {
-        c.close();
+        http.close();
       } catch (Exception e) {
-        warn.accept("lineage: closing the client: " + Errors.oneLine(e));
+        warn.accept("lineage: closing the HTTP client: " + Errors.oneLine(e));
       }
     }
   }

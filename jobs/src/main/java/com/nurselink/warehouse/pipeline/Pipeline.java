@@ -102,11 +102,10 @@ public final class Pipeline {
     return outcomes;
   }
 
-  /** What the job reads and wrote, for its lineage events (nothing when lineage is off). */
+  /** What the job reads and wrote, for its lineage events. */
   private static Lineage.Datasets io(Lineage lineage, RunContext ctx, String job, List<Lake.Commit> commits,
       boolean finished) {
-    return lineage.enabled() ? lineage.datasets(job, ctx.lake(), ctx.settings(), ctx.sources(), commits, finished)
-        : new Lineage.Datasets(List.of(), List.of());
+    return lineage.datasets(job, ctx.lake(), ctx.settings(), ctx.sources(), commits, finished);
   }
 
   private static void runJobs(RunContext ctx, List<String> jobs, Ledger ledger, Alerts alerts, Alerts.Rules rules,
@@ -114,7 +113,7 @@ public final class Pipeline {
     for (String id : jobs) {
       PipelineJob job = JOBS.get(id).get();
       Lineage.JobRun jobRun = new Lineage.JobRun(ctx.runId(), id, ctx.date(), ctx.zone());
-      lineage.start(jobRun, io(lineage, ctx, id, List.of(), false));
+      lineage.start(jobRun, () -> io(lineage, ctx, id, List.of(), false));
       Instant start = Instant.now();
       if (ledger != null) {
         ledger.started(ctx.runId(), id, ctx.date(), start);
@@ -129,7 +128,8 @@ public final class Pipeline {
           }
           outcomes.add(new Outcome(id, "skipped", r, secs, null));
           ctx.progress().info(id, "skipped: " + r.skipped());
-          lineage.complete(jobRun, io(lineage, ctx, id, ctx.lake().takeCommits(), false));
+          List<Lake.Commit> none = ctx.lake().takeCommits();
+          lineage.complete(jobRun, () -> io(lineage, ctx, id, none, false));
           continue;
         }
         List<Lake.Commit> commits = ctx.lake().takeCommits();
@@ -142,7 +142,7 @@ public final class Pipeline {
               json(r.watermarks()), null);
         }
         outcomes.add(new Outcome(id, "success", r, secs, null));
-        lineage.complete(jobRun, io(lineage, ctx, id, commits, true));
+        lineage.complete(jobRun, () -> io(lineage, ctx, id, commits, true));
         if (alerts != null) {
           List<String> messages = new ArrayList<>();
           rules.overBudget(id, ctx.date(), java.time.Duration.ofMillis((long) (secs * 1000))).ifPresent(messages::add);
@@ -166,7 +166,7 @@ public final class Pipeline {
           }
         }
         outcomes.add(new Outcome(id, "failed", null, secs, msg));
-        lineage.fail(jobRun, io(lineage, ctx, id, List.of(), false), msg);
+        lineage.fail(jobRun, () -> io(lineage, ctx, id, List.of(), false), msg);
         if (alerts != null) {
           raise(ctx, id, ledger, alerts, List.of(rules.jobFailed(id, ctx.date(), msg)));
         }

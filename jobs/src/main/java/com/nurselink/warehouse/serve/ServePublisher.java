@@ -159,7 +159,7 @@ public final class ServePublisher {
           (System.nanoTime() - t0) / 1e9);
     } catch (RuntimeException e) {
       try {
-        tx.close(); // reads what is left of the pipeline's replies
+        tx.abandon(); // the open transaction discarded, what is left of the replies read
       } catch (RuntimeException alsoFailed) {
         e.addSuppressed(alsoFailed);
       }
@@ -175,6 +175,7 @@ public final class ServePublisher {
     private final Pipeline pipe;
     private final List<Response<Object>> pending = new ArrayList<>();
     private int committed;
+    private boolean open;
 
     Transactions(Pipeline pipe) {
       this.pipe = pipe;
@@ -182,6 +183,7 @@ public final class ServePublisher {
 
     void begin() {
       pipe.sendCommand(Command.MULTI, NO_ARGS);
+      open = true;
     }
 
     void send(Command command, String... args) {
@@ -189,6 +191,7 @@ public final class ServePublisher {
     }
 
     void end() {
+      open = false;
       pending.add(pipe.sendCommand(Command.EXEC, NO_ARGS));
       if (pending.size() == IN_FLIGHT) {
         drain();
@@ -215,6 +218,18 @@ public final class ServePublisher {
     }
 
     void close() {
+      pipe.close();
+    }
+
+    /**
+     * After a failure: DISCARD of a transaction left open (its queued commands never run), then
+     * the replies read, so that the connection can serve other commands.
+     */
+    void abandon() {
+      if (open) {
+        pipe.sendCommand(Command.DISCARD, NO_ARGS);
+        open = false;
+      }
       pipe.close();
     }
   }

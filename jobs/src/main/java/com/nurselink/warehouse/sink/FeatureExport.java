@@ -105,7 +105,7 @@ public final class FeatureExport {
     Path dir = file.getParent();
     Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
     Path manifest = dir.resolve(MANIFEST);
-    if (Files.exists(manifest) && !manifestText.equals(read(manifest))) {
+    if (Files.exists(manifest) && !sameExport(read(manifest), manifestText)) {
       throw new IllegalStateException(manifest + " is the manifest of another export: export " + table + " as of "
           + asOf + " into another directory");
     }
@@ -151,6 +151,17 @@ public final class FeatureExport {
       } catch (IOException ignored) {
         // the export's own error says more
       }
+    }
+  }
+
+  /** Whether two manifests are of the same feature set and date (a rebuild of it may differ in the rest). */
+  private static boolean sameExport(String a, String b) {
+    try {
+      JsonNode x = JSON.readTree(a);
+      JsonNode y = JSON.readTree(b);
+      return x.path("feature_set").equals(y.path("feature_set")) && x.path("as_of_date").equals(y.path("as_of_date"));
+    } catch (IOException e) {
+      return false; // not a manifest: not ours to overwrite
     }
   }
 

@@ -118,6 +118,16 @@ class DataDictionaryTest extends SparkTestBase {
     assertEquals(List.of(), stale, "docs/ is stale: run bin/nurselink docs and commit docs/");
   }
 
+  @Test
+  void writingRemovesOnlyThePagesItWroteBefore(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("README.md"), "# notes of the team\n");
+    Files.writeString(dir.resolve("dropped_table.md"), DictionaryPages.render(DICT).get("dim_date.md"));
+    DictionaryPages.write(DICT, dir);
+    assertEquals("# notes of the team\n", Files.readString(dir.resolve("README.md")));
+    assertTrue(!Files.exists(dir.resolve("dropped_table.md")), "a page of a table no longer there is removed");
+    assertTrue(Files.exists(dir.resolve("dim_date.md")) && Files.exists(dir.resolve("index.html")));
+  }
+
   private static java.util.Set<String> union(Map<String, String> a, Map<String, String> b) {
     java.util.Set<String> s = new java.util.TreeSet<>(a.keySet());
     s.addAll(b.keySet());

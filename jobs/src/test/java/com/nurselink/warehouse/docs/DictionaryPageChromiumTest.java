@@ -42,11 +42,15 @@ class DictionaryPageChromiumTest {
         "--user-data-dir=" + dir.resolve("profile")));
     cmd.addAll(List.of(what));
     cmd.add(page.toUri().toString());
-    Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("chromium.err").toFile()).start();
-    byte[] out = p.getInputStream().readAllBytes();
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "chromium did not finish within 120 s");
+    Path out = dir.resolve("chromium.out");
+    Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("chromium.err").toFile())
+        .redirectOutput(out.toFile()).start();
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("chromium did not finish within 120 s");
+    }
     assertEquals(0, p.exitValue(), "chromium failed: " + Files.readString(dir.resolve("chromium.err")));
-    return new String(out, StandardCharsets.UTF_8);
+    return Files.readString(out, StandardCharsets.UTF_8);
   }
 
   @Test

@@ -212,5 +212,21 @@ class LineageEventsTest extends SparkTestBase {
     assertEquals("java", posted.get(1).at("/run/facets/errorMessage/programmingLanguage").asText());
     // the file got the same two events
     assertEquals(posted, events(file));
+
+    // an endpoint that refuses connections: one warning, no more attempts, the run's outcome unchanged
+    int down;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      down = s.getLocalPort();
+    }
+    Runs.Result r = Runs.inProcess(List.of("run", "--jobs", "serve", "--date", SharedNightly.D1,
+        "--conf-dir", Runs.repo().resolve("conf").toString(),
+        "--conf", "lake.path=" + n.dir().resolve("lake"), "--conf", "warehouse.duckdb-path=" + n.dir().resolve("wh.duckdb"),
+        "--conf", "redis.url=redis://127.0.0.1:" + closedPort + "/0",
+        "--conf", "lineage.url=http://127.0.0.1:" + down));
+    assertEquals(1, r.code(), r.all());
+    assertEquals(1, r.all().split("warning: lineage: could not post the START event of serve to lineage.url", -1).length - 1,
+        r.all());
+    assertTrue(r.all().contains("no more events are posted in this run"), r.all());
+    assertTrue(!r.all().contains("could not post the FAIL event"), r.all());
   }
 }

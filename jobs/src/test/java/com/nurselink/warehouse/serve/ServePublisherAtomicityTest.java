@@ -154,6 +154,9 @@ class ServePublisherAtomicityTest {
       IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
           () -> p.publish(publication(2, NURSES - 1)));
       assertEquals("stopped at nurse 5", e.getMessage());
+      // the connection is usable again: its open transaction was discarded
+      assertEquals("PONG", w.ping());
+      assertEquals("run-1", w.hget(ServeKeys.NURSE_META, "run_id"));
     }
     try (Jedis reader = RedisServers.connect(DB)) {
       assertEquals(List.of(), check(reader, "after"));

@@ -97,6 +97,37 @@ class FeatureExportTest extends SparkTestBase {
     }
   }
 
+  /** A lake whose manifest counts other rows than its files hold: the export refuses and writes nothing. */
+  @Test
+  void rowsThatDoNotMatchTheManifestAreRefused() throws Exception {
+    SharedNightly n = SharedNightly.get(spark());
+    Path lake = dir.resolve("lake");
+    try (var s = Files.walk(n.dir().resolve("lake"))) {
+      for (Path p : s.toList()) {
+        Path to = lake.resolve(n.dir().resolve("lake").relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(p, to);
+        }
+      }
+    }
+    Path manifest = lake.resolve(FeaturesJob.manifestFile("features_nurse", LocalDate.parse(D)));
+    long rows = partition(n, "features_nurse").count();
+    String text = Files.readString(manifest);
+    Files.writeString(manifest, text.replace("\"row_count\": " + rows, "\"row_count\": " + (rows + 1)));
+    Files.deleteIfExists(manifest.resolveSibling("." + manifest.getFileName() + ".crc")); // Hadoop's checksum of it
+    Path out = dir.resolve("out").resolve("nurse.parquet");
+    Runs.Result r = Runs.inProcess(List.of("features", "export", "--conf-dir", Runs.repo().resolve("conf").toString(),
+        "--conf", "lake.path=" + lake, "--set", "nurse", "--as-of", D, "--out", out.toString()));
+    assertEquals(1, r.code(), r.all());
+    assertTrue(r.err().contains("exporting features_nurse as of " + D + ": " + rows + " rows written, but its manifest"
+        + " counts " + (rows + 1)), r.err());
+    try (var s = Files.list(out.getParent())) {
+      assertEquals(List.of(), s.toList(), "nothing left in the output directory");
+    }
+  }
+
   @Test
   void anUnknownSetADateNeverBuiltAndAnotherExportsDirectoryAreRefused() throws Exception {
     SharedNightly n = SharedNightly.get(spark());
