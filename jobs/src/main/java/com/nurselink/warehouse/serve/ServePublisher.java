@@ -47,14 +47,15 @@ public final class ServePublisher {
 
   /** Default keys per transaction. */
   public static final int DEFAULT_BATCH = 500;
-  /** Transactions sent before the replies of the first are read. */
-  static final int IN_FLIGHT = 16;
+  /** Default transactions sent before the replies of the first are read. */
+  public static final int DEFAULT_IN_FLIGHT = 16;
   private static final String[] NO_ARGS = {};
 
   private final Jedis jedis;
   private final long popularTtlSeconds;
   private final int batchSize;
   private Consumer<String> hook = point -> {};
+  private int inFlight = DEFAULT_IN_FLIGHT;
 
   public ServePublisher(Jedis jedis, long popularTtlSeconds, int batchSize) {
     if (batchSize < 1) {
@@ -70,6 +71,15 @@ public final class ServePublisher {
    * transaction once a key's previous value is deleted and before its new value is queued, and
    * {@code committed:<n>} after the n-th transaction (1, 2, ...). Tests let readers in there.
    */
+  /** Transactions sent before their replies are read (1: each one's EXEC read before the next is sent). */
+  public ServePublisher inFlight(int transactions) {
+    if (transactions < 1) {
+      throw new IllegalArgumentException("transactions in flight must be 1 or more, got " + transactions);
+    }
+    this.inFlight = transactions;
+    return this;
+  }
+
   public ServePublisher hook(Consumer<String> hook) {
     this.hook = Objects.requireNonNull(hook);
     return this;
@@ -168,7 +178,7 @@ public final class ServePublisher {
   }
 
   /**
-   * MULTI/EXEC transactions sent down one pipeline, {@link #IN_FLIGHT} of them before their
+   * MULTI/EXEC transactions sent down one pipeline, {@code inFlight} of them before their
    * replies are read: the server executes one batch while the next is being encoded and sent.
    */
   private final class Transactions {
@@ -193,7 +203,7 @@ public final class ServePublisher {
     void end() {
       open = false;
       pending.add(pipe.sendCommand(Command.EXEC, NO_ARGS));
-      if (pending.size() == IN_FLIGHT) {
+      if (pending.size() == inFlight) {
         drain();
       }
     }

@@ -77,8 +77,14 @@ class ServePublisherAtomicityTest {
     return problems;
   }
 
-  @Test
-  void aReaderLetInAtEveryStepSeesEachKeyWhole() throws Exception {
+  /**
+   * With one transaction in flight, each EXEC is read before the next transaction is sent: the
+   * reader let in at {@code committed:<n>} sees the server between two executed transactions.
+   * With 16 (the default), the replies of several are read together.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, ServePublisher.DEFAULT_IN_FLIGHT})
+  void aReaderLetInAtEveryStepSeesEachKeyWhole(int inFlight) throws Exception {
     try (Jedis w = RedisServers.connect(DB)) {
       new ServePublisher(w, 600, 3).publish(publication(1, NURSES));
     }
@@ -97,13 +103,17 @@ class ServePublisherAtomicityTest {
           reports.put(check(reader, step));
         }
       });
-      ServePublisher p = new ServePublisher(w, 600, 3).hook(step -> {
+      java.util.Map<String, Map<String, String>> atCommit = new java.util.LinkedHashMap<>();
+      ServePublisher p = new ServePublisher(w, 600, 3).inFlight(inFlight).hook(step -> {
         try {
           assertTrue(steps.offer(step, 30, TimeUnit.SECONDS), "the reader took step " + step);
           List<String> found = reports.poll(30, TimeUnit.SECONDS);
           assertTrue(found != null, "the reader answered at " + step);
           seen.add(step);
           problems.addAll(found);
+          if (step.startsWith("committed:")) {
+            atCommit.put(step, reader.hgetAll(ServeKeys.nurse("4")));
+          }
         } catch (InterruptedException e) {
           throw new IllegalStateException(e);
         }
@@ -121,6 +131,12 @@ class ServePublisherAtomicityTest {
       // popular, 2 batches of nurses, the removal, the meta
       assertEquals(List.of("committed:1", "committed:2", "committed:3", "committed:4", "committed:5"),
           seen.stream().filter(s -> s.startsWith("committed:")).toList());
+      // nurse 4 is in the second batch of nurses (transaction 3): one transaction at a time, the
+      // reader saw run 1's hash after transactions 1 and 2, run 2's from transaction 3 on
+      if (inFlight == 1) {
+        assertEquals(List.of(hash(1, 4), hash(1, 4), hash(2, 4), hash(2, 4), hash(2, 4)),
+            List.copyOf(atCommit.values()));
+      }
       assertEquals("queued:" + ServeKeys.NURSE_META, seen.get(seen.size() - 2));
       // and after: run 2 exactly
       for (int i = 1; i < NURSES; i++) {
