@@ -65,7 +65,7 @@ public final class ServeJob implements PipelineJob {
       stats = publish(ctx, url, publication);
     }
     ctx.progress().info("serve", String.format(java.util.Locale.ROOT,
-        "published to %s: missions:popular and %d cities, %,d nurse hashes (%,d removed) in %.1f s",
+        "published to %s: missions:popular and %d cities, %,d nurse hashes (%,d removed) in %.2f s",
         RedisConnections.masked(url), stats.cities(), stats.nurses(), stats.nursesRemoved(), stats.seconds()));
     return JobResult.of(in, 1 + stats.cities() + stats.nurses());
   }
