@@ -17,7 +17,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 
 /**
@@ -266,28 +265,15 @@ public final class DataDictionary {
     if (t instanceof ArrayType a) {
       return sqlType(a.elementType()) + "[]";
     }
-    if (t.equals(DataTypes.LongType)) {
-      return "bigint";
-    }
-    if (t.equals(DataTypes.IntegerType)) {
-      return "integer";
-    }
-    if (t.equals(DataTypes.DoubleType)) {
-      return "double precision";
-    }
-    if (t.equals(DataTypes.StringType)) {
-      return "text";
-    }
-    if (t.equals(DataTypes.DateType)) {
-      return "date";
-    }
-    if (t.equals(DataTypes.TimestampType)) {
-      return "timestamptz";
-    }
-    if (t.equals(DataTypes.BooleanType)) {
-      return "boolean";
-    }
-    throw new IllegalArgumentException("no SQL type for " + t);
+    return switch (t.typeName()) {
+      case "long" -> "bigint";
+      case "integer" -> "integer";
+      case "double" -> "double precision";
+      case "string" -> "text";
+      case "date" -> "date";
+      case "timestamp" -> "timestamptz";
+      case "boolean" -> "boolean";
+      default -> throw new IllegalArgumentException("no SQL type for " + t);
+    };
   }
-
 }

@@ -121,14 +121,20 @@ public final class DictionaryPages {
     return sb.toString();
   }
 
+  /** The tables as Markdown links (a source table named, not linked). */
   private static String links(List<String> tables) {
+    return links(tables, src -> "the source table `" + src + "`", t -> "[" + t + "](" + t + ".md)");
+  }
+
+  /** The tables as links, each source table ({@code source.<name>}) and each table rendered by its function. */
+  private static String links(List<String> tables, java.util.function.UnaryOperator<String> source,
+      java.util.function.UnaryOperator<String> table) {
     if (tables.isEmpty()) {
       return "nothing";
     }
     List<String> out = new ArrayList<>();
     for (String t : tables) {
-      out.add(t.startsWith("source.") ? "the source table `" + t.substring("source.".length()) + "`"
-          : "[" + t + "](" + t + ".md)");
+      out.add(t.startsWith("source.") ? source.apply(t.substring("source.".length())) : table.apply(t));
     }
     return String.join(", ", out);
   }
@@ -185,15 +191,8 @@ public final class DictionaryPages {
   }
 
   private static String htmlLinks(List<String> tables) {
-    if (tables.isEmpty()) {
-      return "nothing";
-    }
-    List<String> out = new ArrayList<>();
-    for (String t : tables) {
-      out.add(t.startsWith("source.") ? "the source table <code>" + esc(t.substring("source.".length())) + "</code>"
-          : "<a href=\"#" + t + "\">" + esc(t) + "</a>");
-    }
-    return String.join(", ", out);
+    return links(tables, src -> "the source table <code>" + esc(src) + "</code>",
+        t -> "<a href=\"#" + t + "\">" + esc(t) + "</a>");
   }
 
   static String esc(String s) {

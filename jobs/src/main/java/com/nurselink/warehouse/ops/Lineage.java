@@ -207,7 +207,12 @@ public final class Lineage implements AutoCloseable {
 
   static String lakeNamespace(Lake lake) {
     String l = Secrets.maskUrl(lake.location());
-    return l.contains("://") || l.startsWith("file:") ? l : "file://" + java.nio.file.Path.of(l).toAbsolutePath();
+    return l.contains("://") || l.startsWith("file:") ? l : local(l);
+  }
+
+  /** The namespace of a local file (a SQLite source, the DuckDB warehouse, a local lake). */
+  private static String local(String path) {
+    return "file://" + java.nio.file.Path.of(path).toAbsolutePath();
   }
 
   /**
@@ -225,7 +230,7 @@ public final class Lineage implements AutoCloseable {
         for (String t : SourceContract.names()) {
           SourceTable st = sources.get(t);
           if (st != null) {
-            in.add(input(st.isSqlite() ? "file://" + java.nio.file.Path.of(st.sqlitePath()).toAbsolutePath()
+            in.add(input(st.isSqlite() ? local(st.sqlitePath())
                 : Secrets.maskUrl(st.url()), st.physicalTable()));
           }
         }
@@ -248,7 +253,7 @@ public final class Lineage implements AutoCloseable {
       }
       case "load" -> {
         String wh = s.get(ConfigKey.WAREHOUSE_TYPE).equals("postgres") ? Secrets.maskUrl(s.get(ConfigKey.WAREHOUSE_URL))
-            : "file://" + java.nio.file.Path.of(s.get(ConfigKey.WAREHOUSE_DUCKDB_PATH)).toAbsolutePath();
+            : local(s.get(ConfigKey.WAREHOUSE_DUCKDB_PATH));
         for (ModelRegistry.Model m : ModelRegistry.gold()) {
           in.add(input(lakeNs, m.namespace() + "." + m.name()));
           if (finished) {

@@ -120,18 +120,7 @@ public final class ServePublisher {
           Nurse n = it.next();
           String key = ServeKeys.nurse(n.id());
           staleNurses.remove(key);
-          tx.send(Command.DEL, key);
-          hook.accept("queued:" + key);
-          if (!n.fields().isEmpty()) {
-            String[] args = new String[1 + 2 * n.fields().size()];
-            int a = 0;
-            args[a++] = key;
-            for (Map.Entry<String, String> f : n.fields().entrySet()) {
-              args[a++] = f.getKey();
-              args[a++] = f.getValue();
-            }
-            tx.send(Command.HSET, args);
-          }
+          replaceHash(tx, key, n.fields());
           nurses++;
         }
         tx.end();
@@ -153,15 +142,7 @@ public final class ServePublisher {
       Map<String, String> meta = new LinkedHashMap<>(p.meta());
       meta.put("rows", Long.toString(nurses));
       tx.begin();
-      tx.send(Command.DEL, ServeKeys.NURSE_META);
-      hook.accept("queued:" + ServeKeys.NURSE_META);
-      List<String> args = new ArrayList<>();
-      args.add(ServeKeys.NURSE_META);
-      meta.forEach((k, v) -> {
-        args.add(k);
-        args.add(v);
-      });
-      tx.send(Command.HSET, args.toArray(String[]::new));
+      replaceHash(tx, ServeKeys.NURSE_META, meta);
       tx.end();
       tx.drain();
       tx.close();
@@ -174,6 +155,25 @@ public final class ServePublisher {
         e.addSuppressed(alsoFailed);
       }
       throw e;
+    }
+  }
+
+  /**
+   * Queues the replacement of a hash in the open transaction: {@code DEL}, then (unless it has no
+   * field) {@code HSET} of all its fields; the hook's {@code queued:<key>} step in between.
+   */
+  private void replaceHash(Transactions tx, String key, Map<String, String> fields) {
+    tx.send(Command.DEL, key);
+    hook.accept("queued:" + key);
+    if (!fields.isEmpty()) {
+      String[] args = new String[1 + 2 * fields.size()];
+      int a = 0;
+      args[a++] = key;
+      for (Map.Entry<String, String> f : fields.entrySet()) {
+        args[a++] = f.getKey();
+        args[a++] = f.getValue();
+      }
+      tx.send(Command.HSET, args);
     }
   }
 
