@@ -65,8 +65,10 @@ public final class ServeJob implements PipelineJob {
       stats = publish(ctx, url, publication);
     }
     ctx.progress().info("serve", String.format(java.util.Locale.ROOT,
-        "published to %s: missions:popular and %d cities, %,d nurse hashes (%,d removed) in %.2f s",
-        RedisConnections.masked(url), stats.cities(), stats.nurses(), stats.nursesRemoved(), stats.seconds()));
+        "published to %s: missions:popular and %d cities, %,d nurse hashes (%,d removed), %,d of them replaced"
+            + " in a transaction, in %.2f s",
+        RedisConnections.masked(url), stats.cities(), stats.nurses(), stats.nursesRemoved(),
+        stats.nursesInTransactions(), stats.seconds()));
     return JobResult.of(in, 1 + stats.cities() + stats.nurses());
   }
 

@@ -10,6 +10,11 @@ public final class ServeKeys {
   public static final String NURSE_PREFIX = "features:nurse:";
   /** Hash describing the published nurse features (as_of_date, run_id, rows, schema), written last. */
   public static final String NURSE_META = NURSE_PREFIX + "_meta";
+  /**
+   * Set of every field name a nurse hash may hold (the publisher's bookkeeping: a hash setting all of
+   * them is replaced by one {@code HSET}).
+   */
+  public static final String NURSE_FIELDS = NURSE_PREFIX + "_fields";
 
   private ServeKeys() {}
 

@@ -20,12 +20,19 @@ import redis.clients.jedis.resps.ScanResult;
  * Publishes a {@link Publication} to Redis so that a reader never sees a key missing nor a hash
  * holding fields of two runs.
  *
- * <p>Every change runs inside a MULTI/EXEC transaction, which Redis executes as a whole with no
- * other client's command in between: a nurse's hash is replaced by {@code DEL} + {@code HSET} in
- * the same transaction (readers see the old hash or the new, never none and never a mix), and the
- * popular-mission strings by {@code SET ... EX}. Transactions hold {@code batchSize} keys each and
- * go down one pipeline, a few in flight at a time. A connection lost mid-batch discards that batch
- * (Redis never executes a transaction without its EXEC): what is published stays whole.
+ * <p>A nurse's hash is written by one command when one command is enough to replace it whole:
+ * when the key does not exist yet, or when the new hash sets every field an earlier run may have
+ * written ({@link ServeKeys#NURSE_FIELDS} lists them): a single {@code HSET} then overwrites each old
+ * field, and Redis runs a command with no other client's command in between. Any other hash (a
+ * feature that was set and is null now, or fields the set does not vouch for) is replaced by
+ * {@code DEL} + {@code HSET} inside a MULTI/EXEC transaction, which Redis executes as a whole:
+ * readers see the old hash or the new, never none and never a mix. The field names of a batch are
+ * added to {@link ServeKeys#NURSE_FIELDS} before its hashes are written, so the set always holds every
+ * field present in any hash; once a publication is complete (every hash is this run's) it is reset to
+ * this run's fields. The popular-mission strings are set by {@code SET ... EX} in one transaction.
+ * Batches of {@code batchSize} keys go down one pipeline, a few in flight at a time. A connection lost
+ * mid-batch discards that batch's transaction (Redis never executes a transaction without its EXEC):
+ * what is published stays whole.
  *
  * <p>Order: the popular missions (and the removal of cities no longer listed), the nurse hashes,
  * the removal of nurses no longer present, then {@link ServeKeys#NURSE_META}: a reader that sees the
@@ -42,8 +49,12 @@ public final class ServePublisher {
   public record Publication(String popular, Map<String, String> popularByCity, Iterator<Nurse> nurses,
       Map<String, String> meta) {}
 
-  /** What a publication did. */
-  public record Stats(int cities, long nurses, long nursesRemoved, long citiesRemoved, double seconds) {}
+  /**
+   * What a publication did; {@code nursesInTransactions} of the {@code nurses} hashes were replaced by
+   * {@code DEL} + {@code HSET} in a transaction, the others written by one {@code HSET}.
+   */
+  public record Stats(int cities, long nurses, long nursesRemoved, long citiesRemoved, long nursesInTransactions,
+      double seconds) {}
 
   /** Default keys per transaction. */
   public static final int DEFAULT_BATCH = 500;
@@ -67,11 +78,8 @@ public final class ServePublisher {
   }
 
   /**
-   * Called at each step of a publication, on the publishing thread: {@code queued:<key>} inside a
-   * transaction once a key's previous value is deleted and before its new value is queued, and
-   * {@code committed:<n>} after the n-th transaction (1, 2, ...). Tests let readers in there.
+   * Batches sent before their replies are read (1: each one's replies read before the next is sent).
    */
-  /** Transactions sent before their replies are read (1: each one's EXEC read before the next is sent). */
   public ServePublisher inFlight(int transactions) {
     if (transactions < 1) {
       throw new IllegalArgumentException("transactions in flight must be 1 or more, got " + transactions);
@@ -80,6 +88,12 @@ public final class ServePublisher {
     return this;
   }
 
+  /**
+   * Called at each step of a publication, on the publishing thread: {@code queued:<key>} inside a
+   * transaction once a key's previous value is deleted and before its new value is queued,
+   * {@code written:<key>} once a hash written by one command is sent, and {@code committed:<n>} after
+   * the n-th transaction (1, 2, ...). Tests let readers in there.
+   */
   public ServePublisher hook(Consumer<String> hook) {
     this.hook = Objects.requireNonNull(hook);
     return this;
@@ -88,12 +102,12 @@ public final class ServePublisher {
   public Stats publish(Publication p) {
     long t0 = System.nanoTime();
     refuseReplica();
-    Set<String> staleCities = scan(ServeKeys.POPULAR_CITY_PREFIX + "*");
-    Set<String> staleNurses = new HashSet<>();
-    for (String key : scan(ServeKeys.NURSE_PREFIX + "*")) {
-      if (ServeKeys.isNurseKey(key)) {
-        staleNurses.add(key);
-      }
+    Set<String> staleCities = scan(ServeKeys.POPULAR_CITY_PREFIX + "*", key -> true);
+    Set<String> staleNurses = scan(ServeKeys.NURSE_PREFIX + "*", ServeKeys::isNurseKey);
+    // every field an existing hash may hold; unknown (null) when hashes exist without the set
+    Set<String> earlierFields = jedis.smembers(ServeKeys.NURSE_FIELDS);
+    if (earlierFields.isEmpty() && !staleNurses.isEmpty()) {
+      earlierFields = null;
     }
     Transactions tx = new Transactions(jedis.pipelined());
     try {
@@ -111,19 +125,44 @@ public final class ServePublisher {
       }
       tx.end();
 
-      // 2. the nurses, batchSize keys per transaction
+      // 2. the nurses, batchSize keys per batch
       long nurses = 0;
+      long inTransactions = 0;
+      Set<String> fieldsAdded = new HashSet<>();
+      List<Nurse> batch = new ArrayList<>(batchSize);
+      List<Nurse> replace = new ArrayList<>();
       Iterator<Nurse> it = p.nurses();
       while (it.hasNext()) {
-        tx.begin();
-        for (int i = 0; i < batchSize && it.hasNext(); i++) {
-          Nurse n = it.next();
-          String key = ServeKeys.nurse(n.id());
-          staleNurses.remove(key);
-          replaceHash(tx, key, n.fields());
-          nurses++;
+        batch.clear();
+        replace.clear();
+        while (batch.size() < batchSize && it.hasNext()) {
+          batch.add(it.next());
         }
-        tx.end();
+        addFields(tx, batch, fieldsAdded);
+        for (Nurse n : batch) {
+          String key = ServeKeys.nurse(n.id());
+          boolean existed = staleNurses.remove(key);
+          if (!existed || (earlierFields != null && n.fields().size() >= earlierFields.size()
+              && n.fields().keySet().containsAll(earlierFields))) {
+            if (!n.fields().isEmpty()) {
+              tx.single(Command.HSET, hsetArgs(key, n.fields()));
+            }
+            hook.accept("written:" + key);
+          } else {
+            replace.add(n);
+          }
+        }
+        if (replace.isEmpty()) {
+          tx.endBatch();
+        } else {
+          tx.begin();
+          for (Nurse n : replace) {
+            replaceHash(tx, ServeKeys.nurse(n.id()), n.fields());
+          }
+          tx.end();
+        }
+        nurses += batch.size();
+        inTransactions += replace.size();
       }
 
       // 3. the nurses no longer present
@@ -145,8 +184,16 @@ public final class ServePublisher {
       replaceHash(tx, ServeKeys.NURSE_META, meta);
       tx.end();
       tx.drain();
+      // 5. every hash is now this run's: the field set narrowed to this run's fields
+      tx.begin();
+      tx.send(Command.DEL, ServeKeys.NURSE_FIELDS);
+      if (!fieldsAdded.isEmpty()) {
+        tx.send(Command.SADD, sorted(ServeKeys.NURSE_FIELDS, fieldsAdded));
+      }
+      tx.end();
+      tx.drain();
       tx.close();
-      return new Stats(p.popularByCity().size(), nurses, stale.size(), staleCities.size(),
+      return new Stats(p.popularByCity().size(), nurses, stale.size(), staleCities.size(), inTransactions,
           (System.nanoTime() - t0) / 1e9);
     } catch (RuntimeException e) {
       try {
@@ -166,24 +213,57 @@ public final class ServePublisher {
     tx.send(Command.DEL, key);
     hook.accept("queued:" + key);
     if (!fields.isEmpty()) {
-      String[] args = new String[1 + 2 * fields.size()];
-      int a = 0;
-      args[a++] = key;
-      for (Map.Entry<String, String> f : fields.entrySet()) {
-        args[a++] = f.getKey();
-        args[a++] = f.getValue();
-      }
-      tx.send(Command.HSET, args);
+      tx.send(Command.HSET, hsetArgs(key, fields));
     }
   }
 
+  private static String[] hsetArgs(String key, Map<String, String> fields) {
+    String[] args = new String[1 + 2 * fields.size()];
+    int a = 0;
+    args[a++] = key;
+    for (Map.Entry<String, String> f : fields.entrySet()) {
+      args[a++] = f.getKey();
+      args[a++] = f.getValue();
+    }
+    return args;
+  }
+
+  /** {@code SADD} to {@link ServeKeys#NURSE_FIELDS} of the batch's field names not added yet, before its hashes. */
+  private static void addFields(Transactions tx, List<Nurse> batch, Set<String> added) {
+    Set<String> fresh = null;
+    for (Nurse n : batch) {
+      for (String f : n.fields().keySet()) {
+        if (!added.contains(f)) {
+          if (fresh == null) {
+            fresh = new HashSet<>();
+          }
+          fresh.add(f);
+        }
+      }
+    }
+    if (fresh != null) {
+      added.addAll(fresh);
+      tx.single(Command.SADD, sorted(ServeKeys.NURSE_FIELDS, fresh));
+    }
+  }
+
+  private static String[] sorted(String key, Set<String> members) {
+    List<String> list = new ArrayList<>(members);
+    list.sort(null);
+    list.add(0, key);
+    return list.toArray(new String[0]);
+  }
+
   /**
-   * MULTI/EXEC transactions sent down one pipeline, {@code inFlight} of them before their
-   * replies are read: the server executes one batch while the next is being encoded and sent.
+   * Batches sent down one pipeline, {@code inFlight} of them before their replies are read (the server
+   * executes one batch while the next is being encoded and sent); a batch is a MULTI/EXEC
+   * transaction, commands of their own, or both.
    */
   private final class Transactions {
     private final Pipeline pipe;
     private final List<Response<Object>> pending = new ArrayList<>();
+    private final List<Response<Object>> singles = new ArrayList<>();
+    private int batches;
     private int committed;
     private boolean open;
 
@@ -196,21 +276,38 @@ public final class ServePublisher {
       open = true;
     }
 
+    /** A command inside the open transaction. */
     void send(Command command, String... args) {
       pipe.sendCommand(command, args);
     }
 
+    /** A command of its own, outside any transaction; its reply is checked with the batch's. */
+    void single(Command command, String... args) {
+      singles.add(pipe.sendCommand(command, args));
+    }
+
+    /** EXEC of the open transaction, which ends the batch. */
     void end() {
       open = false;
       pending.add(pipe.sendCommand(Command.EXEC, NO_ARGS));
-      if (pending.size() == inFlight) {
+      endBatch();
+    }
+
+    /** Ends a batch (of single commands, or after its EXEC). */
+    void endBatch() {
+      if (++batches == inFlight) {
         drain();
       }
     }
 
-    /** Reads the replies of the transactions sent; a command that failed fails the publication. */
+    /** Reads the replies of the batches sent; a command that failed fails the publication. */
     void drain() {
       pipe.sync();
+      batches = 0;
+      for (Response<Object> r : singles) {
+        r.get(); // throws the command's error
+      }
+      singles.clear();
       for (Response<Object> exec : pending) {
         Object replies = exec.get(); // throws a queuing error (EXECABORT)
         if (!(replies instanceof List<?> list)) {
@@ -264,14 +361,18 @@ public final class ServePublisher {
     }
   }
 
-  /** Every key matching a glob pattern (SCAN: never blocks the server). */
-  private Set<String> scan(String pattern) {
+  /** Every key matching a glob pattern and {@code keep} (SCAN: never blocks the server). */
+  private Set<String> scan(String pattern, java.util.function.Predicate<String> keep) {
     Set<String> keys = new HashSet<>();
     ScanParams params = new ScanParams().match(pattern).count(10_000);
     String cursor = ScanParams.SCAN_POINTER_START;
     do {
       ScanResult<String> page = jedis.scan(cursor, params);
-      keys.addAll(page.getResult());
+      for (String key : page.getResult()) {
+        if (keep.test(key)) {
+          keys.add(key);
+        }
+      }
       cursor = page.getCursor();
     } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
     return keys;

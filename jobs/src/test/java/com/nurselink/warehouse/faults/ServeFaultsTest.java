@@ -167,11 +167,15 @@ class ServeFaultsTest extends SparkTestBase {
     assertTrue(lastServeRow().contains("|serve|skipped|redis.url is not set"), lastServeRow());
   }
 
-  /** Every key of the database with its value (strings as they are, hashes sorted). */
+  /** Every key of the database with its value (strings as they are, hashes and sets sorted). */
   private static Map<String, String> content(Jedis j) {
     Map<String, String> m = new TreeMap<>();
     for (String k : j.keys("*")) {
-      m.put(k, j.type(k).equals("hash") ? new TreeMap<>(j.hgetAll(k)).toString() : j.get(k));
+      m.put(k, switch (j.type(k)) {
+        case "hash" -> new TreeMap<>(j.hgetAll(k)).toString();
+        case "set" -> new java.util.TreeSet<>(j.smembers(k)).toString();
+        default -> j.get(k);
+      });
     }
     return m;
   }

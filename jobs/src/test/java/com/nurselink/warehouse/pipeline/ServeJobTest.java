@@ -239,7 +239,8 @@ class ServeJobTest extends SparkTestBase {
           "acceptance_rate_90d", "1.0", "hours_worked_90d", "7.5", "mean_accepted_rate", "30.0", "rate_band", "0.00",
           "city", "Nice", "specialty", "er")), new TreeMap<>(j.hgetAll("features:nurse:3")));
       assertEquals(new TreeSet<>(List.of("features:nurse:1", "features:nurse:2", "features:nurse:3",
-          "features:nurse:_meta")), new TreeSet<>(j.keys("features:nurse:*")), "nurse 9 of another date, 77 removed");
+          "features:nurse:_fields", "features:nurse:_meta")), new TreeSet<>(j.keys("features:nurse:*")),
+          "nurse 9 of another date, 77 removed");
       Map<String, String> meta = j.hgetAll("features:nurse:_meta");
       assertEquals("2026-03-28", meta.get("as_of_date"));
       assertEquals("run-1", meta.get("run_id"));
@@ -250,6 +251,9 @@ class ServeJobTest extends SparkTestBase {
           + "{\"name\":\"city\",\"type\":\"string\"},{\"name\":\"specialty\",\"type\":\"string\"},"
           + "{\"name\":\"as_of_date\",\"type\":\"date\"}]", meta.get("schema"));
       assertEquals(-1, j.ttl("features:nurse:1"), "features do not expire");
+      assertEquals(new TreeSet<>(List.of("as_of_date", "tenure_days", "applications_30d", "acceptance_rate_90d",
+          "hours_worked_90d", "mean_accepted_rate", "rate_band", "city", "specialty")),
+          new TreeSet<>(j.smembers("features:nurse:_fields")), "every field some hash holds");
 
       // the same date again: the same keys and values (the meta names the new run)
       Map<String, Map<String, String>> before = snapshot(j);
@@ -275,7 +279,7 @@ class ServeJobTest extends SparkTestBase {
   private static Map<String, Map<String, String>> snapshot(Jedis j) {
     Map<String, Map<String, String>> m = new TreeMap<>();
     for (String k : j.keys("features:nurse:*")) {
-      if (!k.endsWith("_meta")) {
+      if (!k.startsWith("features:nurse:_")) { // _meta, _fields
         m.put(k, new TreeMap<>(j.hgetAll(k)));
       }
     }
