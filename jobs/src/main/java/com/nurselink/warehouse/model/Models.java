@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -105,10 +106,19 @@ public final class Models {
    * temp view of its name; returns the gold ones.
    */
   public static Map<String, Dataset<Row>> run(SparkSession spark, SqlParams params, List<String> models) {
+    return run(spark, params, models, UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #run(SparkSession, SqlParams, List)}, each output passed through {@code each} before
+   * it becomes the view the later models read (e.g. its rows computed once, as a publication does).
+   */
+  public static Map<String, Dataset<Row>> run(SparkSession spark, SqlParams params, List<String> models,
+      UnaryOperator<Dataset<Row>> each) {
     Map<String, Dataset<Row>> out = new LinkedHashMap<>();
     for (String path : models) {
       SqlModel model = SqlModel.load(path);
-      Dataset<Row> df = model.apply(spark, params);
+      Dataset<Row> df = each.apply(model.apply(spark, params));
       df.createOrReplaceTempView(model.name());
       if (ModelRegistry.byName(model.name()).gold()) {
         out.put(model.name(), df);

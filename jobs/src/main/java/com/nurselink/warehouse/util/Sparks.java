@@ -8,6 +8,9 @@ import org.apache.spark.sql.SparkSession;
 public final class Sparks {
   private Sparks() {}
 
+  /** Generated classes kept for reuse ({@code spark.sql.codegen.cache.maxEntries}, Spark's default 100). */
+  public static final int CODEGEN_CACHE_ENTRIES = 4096;
+
   /**
    * The session for the jobs. When launched by spark-submit a master is already set and kept;
    * otherwise {@code master} (e.g. {@code local[*]}) is used with the driver bound to loopback.
@@ -37,6 +40,10 @@ public final class Sparks {
         .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
         .config("spark.sql.shuffle.partitions", String.valueOf(shufflePartitions))
         .config("spark.sql.adaptive.enabled", "true")
+        // the generated classes kept for reuse: a nightly generates about 350 distinct ones, and
+        // with Spark's default of 100 every later run in the same JVM (tests, notebooks, a
+        // long-lived driver) compiled them all again (BENCHMARKS.md)
+        .config("spark.sql.codegen.cache.maxEntries", String.valueOf(CODEGEN_CACHE_ENTRIES))
         .config("spark.sql.sources.partitionOverwriteMode", "static")
         .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
         .config("spark.sql.parquet.compression.codec", "zstd")

@@ -164,9 +164,11 @@ final class ModelFixture {
       fixture.register(spark);
       Dataset<Row> previous = spark.createDataFrame(previousDimNurseWithHistory(),
           SqlModel.load(Models.EMPTY_PREVIOUS_DIM_NURSE).apply(spark, PARAMS).schema());
-      Map<String, Dataset<Row>> all = new LinkedHashMap<>(Models.buildModel(spark, PARAMS, previous));
-      all.putAll(Models.buildKpis(spark, PARAMS));
-      all.putAll(Models.buildFeatures(spark, PARAMS));
+      previous.createOrReplaceTempView(Models.PREVIOUS_DIM_NURSE);
+      Map<String, Dataset<Row>> all = new LinkedHashMap<>();
+      for (List<String> step : List.of(Models.MODEL, Models.KPIS, Models.FEATURES)) {
+        all.putAll(Models.run(spark, PARAMS, step, ModelFixture::computedOnce));
+      }
       Map<String, List<Row>> rows = new LinkedHashMap<>();
       Map<String, List<String>> columns = new LinkedHashMap<>();
       Map<String, StructType> schemas = new LinkedHashMap<>();
@@ -178,6 +180,15 @@ final class ModelFixture {
       built = new Built(rows, columns, schemas);
     }
     return built;
+  }
+
+  /**
+   * A model's rows computed once and held as a local relation, so that the later models read them
+   * instead of computing them again inside their own plans (as the pipeline's later jobs read the
+   * published tables): the same rows, far smaller plans to analyse and run.
+   */
+  static Dataset<Row> computedOnce(Dataset<Row> df) {
+    return df.sparkSession().createDataFrame(df.collectAsList(), df.schema());
   }
 
   /** A dim_nurse row, in the column order of dim_nurse. */
