@@ -110,17 +110,19 @@ public final class Models {
   }
 
   /**
-   * As {@link #run(SparkSession, SqlParams, List)}, each output passed through {@code each} before
-   * it becomes the view the later models read (e.g. its rows computed once, as a publication does).
+   * As {@link #run(SparkSession, SqlParams, List)}, each gold output passed through {@code eachGold}
+   * before it becomes the view the later models read (the tests: its rows computed once, as the
+   * published table is read by the later jobs; intermediate models stay inside the later plans).
    */
-  public static Map<String, Dataset<Row>> run(SparkSession spark, SqlParams params, List<String> models,
-      UnaryOperator<Dataset<Row>> each) {
+  static Map<String, Dataset<Row>> run(SparkSession spark, SqlParams params, List<String> models,
+      UnaryOperator<Dataset<Row>> eachGold) {
     Map<String, Dataset<Row>> out = new LinkedHashMap<>();
     for (String path : models) {
       SqlModel model = SqlModel.load(path);
-      Dataset<Row> df = each.apply(model.apply(spark, params));
+      boolean gold = ModelRegistry.byName(model.name()).gold();
+      Dataset<Row> df = gold ? eachGold.apply(model.apply(spark, params)) : model.apply(spark, params);
       df.createOrReplaceTempView(model.name());
-      if (ModelRegistry.byName(model.name()).gold()) {
+      if (gold) {
         out.put(model.name(), df);
       }
     }

@@ -41,8 +41,8 @@ public final class Sparks {
         .config("spark.sql.shuffle.partitions", String.valueOf(shufflePartitions))
         .config("spark.sql.adaptive.enabled", "true")
         // the generated classes kept for reuse: a nightly generates about 350 distinct ones, and
-        // with Spark's default of 100 every later run in the same JVM (tests, notebooks, a
-        // long-lived driver) compiled them all again (BENCHMARKS.md)
+        // with Spark's default of 100 every later run in the same JVM (the tests, or any caller of
+        // Main.execute running several) compiled them all again (BENCHMARKS.md)
         .config("spark.sql.codegen.cache.maxEntries", String.valueOf(CODEGEN_CACHE_ENTRIES))
         .config("spark.sql.sources.partitionOverwriteMode", "static")
         .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")

@@ -156,7 +156,8 @@ final class ModelFixture {
 
   /**
    * Builds model, KPIs and features once per JVM from the fixture, with
-   * {@link #previousDimNurseWithHistory()} as the previous dim_nurse, and collects every output.
+   * {@link #previousDimNurseWithHistory()} as the previous dim_nurse, each gold output
+   * {@link #computedOnce} for the later models, and collects every output.
    */
   static synchronized Built built(SparkSession spark) {
     if (built == null) {
@@ -183,9 +184,9 @@ final class ModelFixture {
   }
 
   /**
-   * A model's rows computed once and held as a local relation, so that the later models read them
-   * instead of computing them again inside their own plans (as the pipeline's later jobs read the
-   * published tables): the same rows, far smaller plans to analyse and run.
+   * A gold model's rows computed once and held as a local relation, so that the later models read
+   * them instead of computing them again inside their own plans, as the pipeline's later models and
+   * jobs read the published tables: the same rows, far smaller plans to analyse and run.
    */
   static Dataset<Row> computedOnce(Dataset<Row> df) {
     return df.sparkSession().createDataFrame(df.collectAsList(), df.schema());
