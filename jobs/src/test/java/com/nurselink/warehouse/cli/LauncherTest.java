@@ -64,6 +64,10 @@ class LauncherTest {
   }
 
   private static Result launch(Path cwd, String... args) throws Exception {
+    return launch(cwd, java.util.Map.of(), args);
+  }
+
+  private static Result launch(Path cwd, java.util.Map<String, String> env, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(install.resolve("bin/nurselink").toString()));
     cmd.addAll(List.of(args));
     Path out = Files.createTempFile(tmp, "out", ".txt");
@@ -73,6 +77,7 @@ class LauncherTest {
     pb.environment().keySet().removeIf(k -> k.startsWith("NURSELINK_"));
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
     pb.environment().put("NURSELINK_HEAP", "256m");
+    pb.environment().putAll(env);
     Process p = pb.start();
     if (!p.waitFor(GUARD_SECONDS, TimeUnit.SECONDS)) {
       p.destroyForcibly();
@@ -131,6 +136,96 @@ class LauncherTest {
     assertEquals(0, r.code());
     assertTrue(r.out().startsWith("Usage: nurselink "), r.out());
     assertEquals("", r.err());
+  }
+
+  /**
+   * A stand-in JVM ({@code JAVA_HOME/bin/java}): writes its arguments to {@code args.txt}, creates
+   * the archive a {@code -XX:ArchiveClassesAtExit=} flag names, and exits with {@code FAKE_STATUS}.
+   */
+  private static Path fakeJava() throws IOException {
+    Path home = tmp.resolve("fake-jdk");
+    Path java = home.resolve("bin/java");
+    if (!Files.exists(java)) {
+      Files.createDirectories(java.getParent());
+      Files.writeString(java, """
+          #!/usr/bin/env bash
+          printf '%s\\n' "$@" > "$(dirname "$0")/args.txt"
+          for a in "$@"; do
+            case "$a" in -XX:ArchiveClassesAtExit=*) echo archive > "${a#*=}" ;; esac
+          done
+          exit "${FAKE_STATUS:-0}"
+          """);
+      Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+    return home;
+  }
+
+  private static List<String> cdsFlags(Path javaHome) throws IOException {
+    return Files.readAllLines(javaHome.resolve("bin/args.txt")).stream()
+        .filter(a -> a.startsWith("-XX:SharedArchiveFile=") || a.startsWith("-XX:ArchiveClassesAtExit=")).toList();
+  }
+
+  @Test
+  void theClassDataArchiveIsRecordedByAWholeRunAndUsedUntilTheBuildChanges() throws Exception {
+    Path jdk = fakeJava();
+    Path archive = install.resolve("target/nurselink-classes.jsa");
+    Files.deleteIfExists(archive);
+    Path work = Files.createDirectories(tmp.resolve("work-cds"));
+    var env = java.util.Map.of("JAVA_HOME", jdk.toString());
+    var failing = java.util.Map.of("JAVA_HOME", jdk.toString(), "FAKE_STATUS", "3");
+
+    // no archive: a command that is not a whole run neither uses nor records one
+    assertEquals(0, launch(work, env, "runs").code());
+    assertEquals(List.of(), cdsFlags(jdk));
+    // a failed run records, but its archive is not kept
+    Result failed = launch(work, failing, "run", "--date", "2026-06-30");
+    assertEquals(3, failed.code(), failed.err());
+    assertEquals(1, cdsFlags(jdk).size());
+    assertTrue(cdsFlags(jdk).get(0).startsWith("-XX:ArchiveClassesAtExit="), cdsFlags(jdk).toString());
+    assertFalse(Files.exists(archive));
+    try (Stream<Path> left = Files.list(install.resolve("target"))) {
+      assertEquals(List.of(), left.filter(f -> f.toString().endsWith(".tmp")).toList(), "no temporary archive left");
+    }
+    // a successful run keeps it, and says so once
+    Result recorded = launch(work, env, "run", "--date", "2026-06-30");
+    assertEquals(0, recorded.code(), recorded.err());
+    assertTrue(recorded.err().contains("records the class-data archive"), recorded.err());
+    assertTrue(Files.isRegularFile(archive));
+    // every later start maps it, quietly
+    Result used = launch(work, env, "runs");
+    assertEquals(new Result(0, "", ""), used);
+    assertEquals(List.of("-XX:SharedArchiveFile=" + archive), cdsFlags(jdk));
+    assertEquals(0, launch(work, env, "run", "--date", "2026-06-30").code());
+    assertEquals(List.of("-XX:SharedArchiveFile=" + archive), cdsFlags(jdk));
+    // NURSELINK_CDS=0: neither
+    assertEquals(0, launch(work, java.util.Map.of("JAVA_HOME", jdk.toString(), "NURSELINK_CDS", "0"), "run").code());
+    assertEquals(List.of(), cdsFlags(jdk));
+    // a new build (the jar's time changed): not used, recorded again by the next run
+    Path jar = install.resolve("target/nurselink-warehouse.jar");
+    Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(
+        Files.getLastModifiedTime(jar).toMillis() + 5_000));
+    assertEquals(0, launch(work, env, "runs").code());
+    assertEquals(List.of(), cdsFlags(jdk));
+    assertEquals(0, launch(work, env, "run", "--date", "2026-06-30").code());
+    assertTrue(cdsFlags(jdk).get(0).startsWith("-XX:ArchiveClassesAtExit="), cdsFlags(jdk).toString());
+    assertEquals(0, launch(work, env, "runs").code());
+    assertEquals(List.of("-XX:SharedArchiveFile=" + archive), cdsFlags(jdk));
+  }
+
+  @Test
+  void theRecordedArchiveIsOneThisJvmMaps() throws Exception {
+    Path archive = install.resolve("target/nurselink-classes.jsa");
+    Files.deleteIfExists(archive);
+    Path work = Files.createDirectories(tmp.resolve("work-cds-real"));
+    // `run --help` is a run command: it records (a small archive: the classes of the CLI)
+    Result recorded = launch(work, "run", "--help");
+    assertEquals(0, recorded.code(), recorded.err());
+    assertTrue(Files.size(archive) > 0);
+    // -Xshare:on makes the JVM refuse to start when it cannot map the archive
+    Result used = launch(work, java.util.Map.of("NURSELINK_JAVA_OPTS", "-Xshare:on"), "--help");
+    assertEquals(0, used.code(), used.err());
+    assertTrue(used.out().startsWith("Usage: nurselink "), used.out());
+    assertEquals("", used.err());
   }
 
   @Test
