@@ -177,6 +177,11 @@ class LauncherTest {
     // no archive: a command that is not a whole run neither uses nor records one
     assertEquals(0, launch(work, env, "runs").code());
     assertEquals(List.of(), cdsFlags(jdk));
+    assertEquals(0, launch(work, env, "run", "--jobs", "serve", "--date", "2026-06-30").code());
+    assertEquals(List.of(), cdsFlags(jdk));
+    assertEquals(0, launch(work, env, "run", "--date", "2026-06-30", "--jobs=load,serve").code());
+    assertEquals(List.of(), cdsFlags(jdk));
+    assertFalse(Files.exists(archive));
     // a failed run records, but its archive is not kept
     Result failed = launch(work, failing, "run", "--date", "2026-06-30");
     assertEquals(3, failed.code(), failed.err());
