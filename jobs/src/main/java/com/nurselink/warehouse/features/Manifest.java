@@ -17,7 +17,6 @@ import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
 
@@ -70,16 +69,6 @@ public final class Manifest {
     }
     return new Stats(r.getLong(0), nulls, r.getLong(names.length + 1), r.getLong(names.length + 2),
         nulls.get(labelColumn));
-  }
-
-  /** Max {@code updated_at} of each view (null when the view is empty). */
-  public static Map<String, Instant> sourceWatermarks(SparkSession spark, List<String> views) {
-    Map<String, Instant> out = new TreeMap<>();
-    for (String v : views) {
-      Row r = spark.table(v).agg(functions.max("updated_at")).first();
-      out.put(v, r.isNullAt(0) ? null : (Instant) r.get(0));
-    }
-    return out;
   }
 
   /** Computes the stats of {@code features} and returns the manifest text. */

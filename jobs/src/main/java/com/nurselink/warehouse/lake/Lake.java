@@ -46,7 +46,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * The lake as Apache Iceberg tables (format v2): {@code <namespace>.<table>} at
@@ -909,14 +908,6 @@ public final class Lake {
     }
     f.deleteTree("_staging");
     f.deleteTree(FORMER_FORMAT);
-  }
-
-  /** Drops every table of the lake, their files included. */
-  public void dropAll(SparkSession spark) {
-    Catalog c = catalog(spark);
-    for (TableIdentifier id : tables(c)) {
-      c.dropTable(id, true);
-    }
   }
 
   private static List<TableIdentifier> tables(Catalog c) {

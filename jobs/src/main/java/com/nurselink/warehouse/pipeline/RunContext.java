@@ -13,10 +13,4 @@ import org.apache.spark.sql.SparkSession;
 /** Everything a job of one run needs: inputs resolved once, no clock (the logical date is given). */
 public record RunContext(SparkSession spark, Settings settings, Lake lake, String runId, LocalDate date,
     ZoneId zone, Map<String, SourceTable> sources, Pseudonyms pseudonyms, Progress progress,
-    boolean fullRefresh) {
-
-  /** {@code extract_date=YYYY-MM-DD}. */
-  public String extractPartition() {
-    return "extract_date=" + date;
-  }
-}
+    boolean fullRefresh) {}

@@ -71,15 +71,4 @@ class FeatureManifestTest extends SparkTestBase {
         }
         """, json);
   }
-
-  @Test
-  void watermarksAreTheMaxUpdatedAtOfEachCleanView() {
-    new ModelFixture().register(spark());
-    Map<String, Instant> w = Manifest.sourceWatermarks(spark(), Models.CLEAN_VIEWS);
-    assertEquals(Map.of(
-        "clean_users", Instant.parse("2024-03-31T22:30:00Z"),
-        "clean_missions", Instant.parse("2024-04-01T07:00:00Z"),
-        "clean_mission_applications", Instant.parse("2024-04-02T10:00:00Z"),
-        "clean_contracts", Instant.parse("2024-04-03T00:00:00Z")), w);
-  }
 }
