@@ -139,16 +139,23 @@ class LauncherTest {
   }
 
   /**
-   * A stand-in JVM ({@code JAVA_HOME/bin/java}): writes its arguments to {@code args.txt}, creates
-   * the archive a {@code -XX:ArchiveClassesAtExit=} flag names, and exits with {@code FAKE_STATUS}.
+   * A stand-in JDK ({@code JAVA_HOME/bin/java}, {@code lib/modules}): writes the arguments of a
+   * command to {@code args.txt}, creates the archive a {@code -XX:ArchiveClassesAtExit=} flag names,
+   * and exits with {@code FAKE_STATUS}; the launcher's check of a recorded archive ({@code -version})
+   * exits with {@code FAKE_VALIDATE}.
    */
   private static Path fakeJava() throws IOException {
     Path home = tmp.resolve("fake-jdk");
     Path java = home.resolve("bin/java");
     if (!Files.exists(java)) {
       Files.createDirectories(java.getParent());
+      Files.createDirectories(home.resolve("lib"));
+      Files.writeString(home.resolve("lib/modules"), "modules");
       Files.writeString(java, """
           #!/usr/bin/env bash
+          for a in "$@"; do
+            [[ "$a" == -version ]] && exit "${FAKE_VALIDATE:-0}"
+          done
           printf '%s\\n' "$@" > "$(dirname "$0")/args.txt"
           for a in "$@"; do
             case "$a" in -XX:ArchiveClassesAtExit=*) echo archive > "${a#*=}" ;; esac
@@ -165,31 +172,51 @@ class LauncherTest {
         .filter(a -> a.startsWith("-XX:SharedArchiveFile=") || a.startsWith("-XX:ArchiveClassesAtExit=")).toList();
   }
 
-  @Test
-  void theClassDataArchiveIsRecordedByAWholeRunAndUsedUntilTheBuildChanges() throws Exception {
-    Path jdk = fakeJava();
+  private static Path noArchive() throws IOException {
     Path archive = install.resolve("target/nurselink-classes.jsa");
     Files.deleteIfExists(archive);
+    Files.deleteIfExists(install.resolve("target/nurselink-classes.jsa.key"));
+    return archive;
+  }
+
+  private static void later(Path file) throws IOException {
+    Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(
+        Files.getLastModifiedTime(file).toMillis() + 5_000));
+  }
+
+  private static void assertRecords(List<String> flags) {
+    assertEquals(1, flags.size(), flags.toString());
+    assertTrue(flags.get(0).startsWith("-XX:ArchiveClassesAtExit="), flags.toString());
+  }
+
+  @Test
+  void theClassDataArchiveIsRecordedByAWholeRunAndUsedUntilTheBuildOrTheJdkChanges() throws Exception {
+    Path jdk = fakeJava();
+    Path archive = noArchive();
     Path work = Files.createDirectories(tmp.resolve("work-cds"));
     var env = java.util.Map.of("JAVA_HOME", jdk.toString());
     var failing = java.util.Map.of("JAVA_HOME", jdk.toString(), "FAKE_STATUS", "3");
+    var unusable = java.util.Map.of("JAVA_HOME", jdk.toString(), "FAKE_VALIDATE", "134");
 
-    // no archive: a command that is not a whole run neither uses nor records one
-    assertEquals(0, launch(work, env, "runs").code());
-    assertEquals(List.of(), cdsFlags(jdk));
-    assertEquals(0, launch(work, env, "run", "--jobs", "serve", "--date", "2026-06-30").code());
-    assertEquals(List.of(), cdsFlags(jdk));
-    assertEquals(0, launch(work, env, "run", "--date", "2026-06-30", "--jobs=load,serve").code());
-    assertEquals(List.of(), cdsFlags(jdk));
+    // no archive: neither a command that is not a whole run, nor a run of some jobs or its help, uses or records one
+    for (String[] args : List.of(new String[] {"runs"}, new String[] {"run", "--jobs", "serve", "--date", "2026-06-30"},
+        new String[] {"run", "--date", "2026-06-30", "--jobs=load,serve"}, new String[] {"run", "--help"},
+        new String[] {"demo", "-h"})) {
+      assertEquals(0, launch(work, env, args).code(), String.join(" ", args));
+      assertEquals(List.of(), cdsFlags(jdk), String.join(" ", args));
+    }
     assertFalse(Files.exists(archive));
-    // a failed run records, but its archive is not kept
+    // a failed run records, but its archive is not kept; nor is one the JVM cannot map
     Result failed = launch(work, failing, "run", "--date", "2026-06-30");
     assertEquals(3, failed.code(), failed.err());
-    assertEquals(1, cdsFlags(jdk).size());
-    assertTrue(cdsFlags(jdk).get(0).startsWith("-XX:ArchiveClassesAtExit="), cdsFlags(jdk).toString());
+    assertRecords(cdsFlags(jdk));
+    assertFalse(Files.exists(archive));
+    assertEquals(0, launch(work, unusable, "run", "--date", "2026-06-30").code());
+    assertRecords(cdsFlags(jdk));
     assertFalse(Files.exists(archive));
     try (Stream<Path> left = Files.list(install.resolve("target"))) {
-      assertEquals(List.of(), left.filter(f -> f.toString().endsWith(".tmp")).toList(), "no temporary archive left");
+      assertEquals(List.of(), left.filter(f -> !f.getFileName().toString().startsWith("nurselink-warehouse.jar")
+          && !f.getFileName().toString().equals("classpath.txt")).toList(), "nothing left behind");
     }
     // a successful run keeps it, and says so once
     Result recorded = launch(work, env, "run", "--date", "2026-06-30");
@@ -205,32 +232,70 @@ class LauncherTest {
     // NURSELINK_CDS=0: neither
     assertEquals(0, launch(work, java.util.Map.of("JAVA_HOME", jdk.toString(), "NURSELINK_CDS", "0"), "run").code());
     assertEquals(List.of(), cdsFlags(jdk));
-    // a new build (the jar's time changed): not used, recorded again by the next run
-    Path jar = install.resolve("target/nurselink-warehouse.jar");
-    Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(
-        Files.getLastModifiedTime(jar).toMillis() + 5_000));
+    // the JDK updated in place (same java path, new modules): not used, recorded again by the next run
+    later(jdk.resolve("lib/modules"));
     assertEquals(0, launch(work, env, "runs").code());
     assertEquals(List.of(), cdsFlags(jdk));
     assertEquals(0, launch(work, env, "run", "--date", "2026-06-30").code());
-    assertTrue(cdsFlags(jdk).get(0).startsWith("-XX:ArchiveClassesAtExit="), cdsFlags(jdk).toString());
+    assertRecords(cdsFlags(jdk));
+    assertEquals(0, launch(work, env, "runs").code());
+    assertEquals(List.of("-XX:SharedArchiveFile=" + archive), cdsFlags(jdk));
+    // a new build (the jar's time changed): the same
+    later(install.resolve("target/nurselink-warehouse.jar"));
+    assertEquals(0, launch(work, env, "runs").code());
+    assertEquals(List.of(), cdsFlags(jdk));
+    assertEquals(0, launch(work, env, "run", "--date", "2026-06-30").code());
+    assertRecords(cdsFlags(jdk));
     assertEquals(0, launch(work, env, "runs").code());
     assertEquals(List.of("-XX:SharedArchiveFile=" + archive), cdsFlags(jdk));
   }
 
   @Test
+  void aClassPathEntryThatCannotBeReadLeavesTheCommandWithoutAnArchiveNotFailing() throws Exception {
+    Path jdk = fakeJava();
+    noArchive();
+    Path cp = install.resolve("target/classpath.txt");
+    String original = Files.readString(cp);
+    Path spaced = Files.createDirectories(tmp.resolve("a dir with spaces")).resolve("x.jar");
+    Files.writeString(spaced, "not a jar");
+    Path work = Files.createDirectories(tmp.resolve("work-cds-cp"));
+    var env = java.util.Map.of("JAVA_HOME", jdk.toString());
+    try {
+      // an entry with spaces is an entry like any other
+      Files.writeString(cp, original.strip() + ":" + spaced + "\n");
+      assertEquals(0, launch(work, env, "run", "--date", "2026-06-30").code());
+      assertRecords(cdsFlags(jdk));
+      assertEquals(0, launch(work, env, "runs").code());
+      assertEquals(1, cdsFlags(jdk).size());
+      // a missing entry: the command runs as it would without an archive
+      Files.writeString(cp, original.strip() + ":" + tmp.resolve("missing.jar") + "\n");
+      Result r = launch(work, env, "run", "--date", "2026-06-30");
+      assertEquals(new Result(0, "", ""), r);
+      assertEquals(List.of(), cdsFlags(jdk));
+    } finally {
+      Files.writeString(cp, original);
+      noArchive();
+    }
+  }
+
+  @Test
   void theRecordedArchiveIsOneThisJvmMaps() throws Exception {
-    Path archive = install.resolve("target/nurselink-classes.jsa");
-    Files.deleteIfExists(archive);
+    Path archive = noArchive();
     Path work = Files.createDirectories(tmp.resolve("work-cds-real"));
-    // `run --help` is a run command: it records (a small archive: the classes of the CLI)
-    Result recorded = launch(work, "run", "--help");
+    // NURSELINK_CDS=record records at the end of any command (here the classes of the CLI's help)
+    Result recorded = launch(work, java.util.Map.of("NURSELINK_CDS", "record"), "--help");
     assertEquals(0, recorded.code(), recorded.err());
     assertTrue(Files.size(archive) > 0);
-    // -Xshare:on makes the JVM refuse to start when it cannot map the archive
-    Result used = launch(work, java.util.Map.of("NURSELINK_JAVA_OPTS", "-Xshare:on"), "--help");
+    // the next start loads the CLI's classes from it (-Xshare:on: the JVM refuses to start without it)
+    Path log = tmp.resolve("class-load.log");
+    Result used = launch(work, java.util.Map.of("NURSELINK_JAVA_OPTS", "-Xshare:on -Xlog:class+load=info:file=" + log),
+        "--help");
     assertEquals(0, used.code(), used.err());
     assertTrue(used.out().startsWith("Usage: nurselink "), used.out());
     assertEquals("", used.err());
+    assertTrue(Files.readAllLines(log).stream().anyMatch(l -> l.contains("com.nurselink.warehouse.cli.Main ")
+        && l.contains("source: shared objects file (top)")), "the CLI's classes come from the archive");
+    noArchive();
   }
 
   @Test
