@@ -9,6 +9,7 @@ import com.nurselink.warehouse.model.SqlParams;
 import com.nurselink.warehouse.serve.RedisConnections;
 import com.nurselink.warehouse.serve.ServePublisher;
 import com.nurselink.warehouse.serve.ServeValues;
+import com.nurselink.warehouse.util.ReadAhead;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -37,6 +38,11 @@ public final class ServeJob implements PipelineJob {
       List.of("serve/int_mission_popularity", "serve/missions_popular", "serve/missions_popular_city");
   /** The nurse key's column of features_nurse (the source users.id); not repeated in the hash. */
   static final String NURSE_ID = "nurse_id";
+  /**
+   * Nurse hashes read ahead of the publication, at most (about 450 bytes each once encoded: 60 MB);
+   * the rest are read as the publication takes them.
+   */
+  static final int READ_AHEAD = 131_072;
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static volatile Consumer<String> testHook;
@@ -59,8 +65,11 @@ public final class ServeJob implements PipelineJob {
     }
     ServePublisher.Stats stats;
     long in;
-    try (NurseFeatures features = NurseFeatures.open(ctx)) {
-      ServePublisher.Publication publication = build(ctx, features);
+    // the nurse hashes are read and encoded on a thread of their own while Spark ranks the missions
+    try (NurseFeatures features = NurseFeatures.open(ctx);
+        ReadAhead<ServePublisher.Nurse> nurses = new ReadAhead<>("serve-features", features.nurses(),
+            READ_AHEAD, 1024)) {
+      ServePublisher.Publication publication = build(ctx, features, nurses);
       in = ctx.spark().table("clean_missions").count();
       stats = publish(ctx, url, publication);
     }
@@ -87,7 +96,8 @@ public final class ServeJob implements PipelineJob {
   }
 
   /** What the run publishes, computed from the lake (clean layer and features_nurse of D). */
-  static ServePublisher.Publication build(RunContext ctx, NurseFeatures features) {
+  static ServePublisher.Publication build(RunContext ctx, NurseFeatures features,
+      Iterator<ServePublisher.Nurse> nurses) {
     ModelInputs.registerClean(ctx);
     SqlParams params = ModelInputs.params(ctx);
     Map<String, Dataset<Row>> out = new LinkedHashMap<>();
@@ -109,7 +119,6 @@ public final class ServeJob implements PipelineJob {
     meta.put("as_of_date", ctx.date().toString());
     meta.put("run_id", ctx.runId());
     meta.put("schema", features.schema.toString());
-    Iterator<ServePublisher.Nurse> nurses = features.nurses();
     return new ServePublisher.Publication(popular, byCity, nurses, meta);
   }
 
@@ -148,8 +157,10 @@ public final class ServeJob implements PipelineJob {
       return new NurseFeatures(ctx);
     }
 
+    /** The nurses, their hashes encoded (one iterator per instance, read on one thread). */
     Iterator<ServePublisher.Nurse> nurses() {
       Iterator<Record> rows = records.iterator();
+      ServePublisher.Encoder encoder = new ServePublisher.Encoder(fields);
       return new Iterator<>() {
         @Override
         public boolean hasNext() {
@@ -159,14 +170,11 @@ public final class ServeJob implements PipelineJob {
         @Override
         public ServePublisher.Nurse next() {
           Record r = rows.next();
-          Map<String, String> hash = new LinkedHashMap<>();
-          for (String f : fields) {
-            String v = ServeValues.text(r.getField(f));
-            if (v != null) {
-              hash.put(f, v);
-            }
+          String[] values = new String[fields.size()];
+          for (int i = 0; i < values.length; i++) {
+            values[i] = ServeValues.text(r.getField(fields.get(i)));
           }
-          return new ServePublisher.Nurse(ServeValues.text(r.getField(NURSE_ID)), hash);
+          return encoder.encode(ServeValues.text(r.getField(NURSE_ID)), values);
         }
       };
     }

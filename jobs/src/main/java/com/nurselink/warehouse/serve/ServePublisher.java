@@ -1,7 +1,11 @@
 package com.nurselink.warehouse.serve;
 
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +19,7 @@ import redis.clients.jedis.Protocol.Command;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
+import redis.clients.jedis.util.SafeEncoder;
 
 /**
  * Publishes a {@link Publication} to Redis so that a reader never sees a key missing nor a hash
@@ -39,8 +44,97 @@ import redis.clients.jedis.resps.ScanResult;
  * new meta sees every hash of that run.
  */
 public final class ServePublisher {
-  /** The hash of one nurse: its id and its fields (numbers as plain decimal text, nulls left out). */
-  public record Nurse(String id, Map<String, String> fields) {}
+  /**
+   * The hash of one nurse, ready to send: its id, the names of its fields, and the arguments of its
+   * {@code HSET} (key, field, value, ...) encoded once, where the nurse is read ({@link Encoder}), so
+   * that the publication only writes bytes. Numbers are plain decimal text, nulls left out.
+   */
+  public static final class Nurse {
+    private final String id;
+    private final String key;
+    private final Set<String> fieldNames;
+    private final byte[][] hsetArgs;
+
+    /** A nurse from its fields (field name to text value, none null). */
+    public Nurse(String id, Map<String, String> fields) {
+      this(id, ServeKeys.nurse(id), Set.copyOf(fields.keySet()), encode(hsetArgs(ServeKeys.nurse(id), fields)));
+    }
+
+    private Nurse(String id, String key, Set<String> fieldNames, byte[][] hsetArgs) {
+      this.id = Objects.requireNonNull(id);
+      this.key = key;
+      this.fieldNames = fieldNames;
+      this.hsetArgs = hsetArgs;
+    }
+
+    public String id() {
+      return id;
+    }
+
+    /** The names of the fields the hash holds. */
+    public Set<String> fieldNames() {
+      return fieldNames;
+    }
+
+    private static byte[][] encode(String[] args) {
+      byte[][] bytes = new byte[args.length][];
+      for (int i = 0; i < args.length; i++) {
+        bytes[i] = SafeEncoder.encode(args[i]);
+      }
+      return bytes;
+    }
+  }
+
+  /**
+   * Makes the {@link Nurse}s of one table: its field names encoded once and shared, as is the set of
+   * names of the nurses whose non-null fields are the same (most of them). Not thread-safe: one per
+   * reading thread.
+   */
+  public static final class Encoder {
+    private final List<String> names;
+    private final byte[][] encodedNames;
+    private final Map<BitSet, Set<String>> nameSets = new HashMap<>();
+
+    /** An encoder of the hashes with these fields, in this order. */
+    public Encoder(List<String> names) {
+      this.names = List.copyOf(names);
+      this.encodedNames = new byte[names.size()][];
+      for (int i = 0; i < names.size(); i++) {
+        encodedNames[i] = SafeEncoder.encode(names.get(i));
+      }
+    }
+
+    /** The nurse whose field {@code i} is {@code values[i]} (null: left out of the hash). */
+    public Nurse encode(String id, String[] values) {
+      if (values.length != names.size()) {
+        throw new IllegalArgumentException(values.length + " values for " + names.size() + " fields");
+      }
+      BitSet present = new BitSet(values.length);
+      int n = 0;
+      for (int i = 0; i < values.length; i++) {
+        if (values[i] != null) {
+          present.set(i);
+          n++;
+        }
+      }
+      String key = ServeKeys.nurse(id);
+      byte[][] args = new byte[1 + 2 * n][];
+      int a = 0;
+      args[a++] = SafeEncoder.encode(key);
+      for (int i = 0; i < values.length; i++) {
+        if (values[i] != null) {
+          args[a++] = encodedNames[i];
+          args[a++] = SafeEncoder.encode(values[i]);
+        }
+      }
+      Set<String> fieldNames = nameSets.computeIfAbsent(present, p -> {
+        List<String> list = new ArrayList<>();
+        p.stream().forEach(i -> list.add(names.get(i)));
+        return Set.copyOf(list);
+      });
+      return new Nurse(id, key, fieldNames, args);
+    }
+  }
 
   /**
    * What one run publishes: the JSON of {@code missions:popular}, the JSON per city, the nurses (read
@@ -65,7 +159,8 @@ public final class ServePublisher {
   private final Jedis jedis;
   private final long popularTtlSeconds;
   private final int batchSize;
-  private Consumer<String> hook = point -> {};
+  private static final Consumer<String> NO_HOOK = point -> {};
+  private Consumer<String> hook = NO_HOOK;
   private int inFlight = DEFAULT_IN_FLIGHT;
 
   public ServePublisher(Jedis jedis, long popularTtlSeconds, int batchSize) {
@@ -129,6 +224,7 @@ public final class ServePublisher {
       long nurses = 0;
       long inTransactions = 0;
       Set<String> fieldsAdded = new HashSet<>();
+      Map<Set<String>, Boolean> covers = new IdentityHashMap<>();
       List<Nurse> batch = new ArrayList<>(batchSize);
       List<Nurse> replace = new ArrayList<>();
       Iterator<Nurse> it = p.nurses();
@@ -140,14 +236,14 @@ public final class ServePublisher {
         }
         addFields(tx, batch, fieldsAdded);
         for (Nurse n : batch) {
-          String key = ServeKeys.nurse(n.id());
-          boolean existed = staleNurses.remove(key);
-          if (!existed || (earlierFields != null && n.fields().size() >= earlierFields.size()
-              && n.fields().keySet().containsAll(earlierFields))) {
-            if (!n.fields().isEmpty()) {
-              tx.single(Command.HSET, hsetArgs(key, n.fields()));
+          boolean existed = staleNurses.remove(n.key);
+          if (!existed || (earlierFields != null && coversEarlier(n.fieldNames(), earlierFields, covers))) {
+            if (!n.fieldNames().isEmpty()) {
+              tx.single(Command.HSET, n.hsetArgs);
             }
-            hook.accept("written:" + key);
+            if (hook != NO_HOOK) {
+              hook.accept("written:" + n.key);
+            }
           } else {
             replace.add(n);
           }
@@ -157,7 +253,13 @@ public final class ServePublisher {
         } else {
           tx.begin();
           for (Nurse n : replace) {
-            replaceHash(tx, ServeKeys.nurse(n.id()), n.fields());
+            tx.send(Command.DEL, n.hsetArgs[0]);
+            if (hook != NO_HOOK) {
+              hook.accept("queued:" + n.key);
+            }
+            if (!n.fieldNames().isEmpty()) {
+              tx.send(Command.HSET, n.hsetArgs);
+            }
           }
           tx.end();
         }
@@ -217,6 +319,19 @@ public final class ServePublisher {
     }
   }
 
+  /**
+   * Whether a hash with these fields overwrites every field of {@code earlier}; remembered per set of
+   * names (the encoder shares one between the nurses with the same fields).
+   */
+  private static boolean coversEarlier(Set<String> names, Set<String> earlier, Map<Set<String>, Boolean> covers) {
+    Boolean known = covers.get(names);
+    if (known == null) {
+      known = names.size() >= earlier.size() && names.containsAll(earlier);
+      covers.put(names, known);
+    }
+    return known;
+  }
+
   private static String[] hsetArgs(String key, Map<String, String> fields) {
     String[] args = new String[1 + 2 * fields.size()];
     int a = 0;
@@ -231,8 +346,12 @@ public final class ServePublisher {
   /** {@code SADD} to {@link ServeKeys#NURSE_FIELDS} of the batch's field names not added yet, before its hashes. */
   private static void addFields(Transactions tx, List<Nurse> batch, Set<String> added) {
     Set<String> fresh = null;
+    Set<Set<String>> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     for (Nurse n : batch) {
-      for (String f : n.fields().keySet()) {
+      if (!seen.add(n.fieldNames())) {
+        continue; // the encoder shares the set between nurses with the same fields
+      }
+      for (String f : n.fieldNames()) {
         if (!added.contains(f)) {
           if (fresh == null) {
             fresh = new HashSet<>();
@@ -281,8 +400,16 @@ public final class ServePublisher {
       pipe.sendCommand(command, args);
     }
 
+    void send(Command command, byte[]... args) {
+      pipe.sendCommand(command, args);
+    }
+
     /** A command of its own, outside any transaction; its reply is checked with the batch's. */
     void single(Command command, String... args) {
+      singles.add(pipe.sendCommand(command, args));
+    }
+
+    void single(Command command, byte[]... args) {
       singles.add(pipe.sendCommand(command, args));
     }
 
