@@ -39,8 +39,8 @@ public final class ServeJob implements PipelineJob {
   /** The nurse key's column of features_nurse (the source users.id); not repeated in the hash. */
   static final String NURSE_ID = "nurse_id";
   /**
-   * Nurse hashes read ahead of the publication, at most (about 450 bytes each once encoded: 60 MB);
-   * the rest are read as the publication takes them.
+   * Nurse hashes read ahead of the publication, at most (about 600 bytes each on the heap once encoded:
+   * some 80 MB); the rest are read as the publication takes them.
    */
   static final int READ_AHEAD = 131_072;
 

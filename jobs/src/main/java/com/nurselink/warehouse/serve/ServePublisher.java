@@ -346,7 +346,7 @@ public final class ServePublisher {
   /** {@code SADD} to {@link ServeKeys#NURSE_FIELDS} of the batch's field names not added yet, before its hashes. */
   private static void addFields(Transactions tx, List<Nurse> batch, Set<String> added) {
     Set<String> fresh = null;
-    Set<Set<String>> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    Set<Set<String>> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Nurse n : batch) {
       if (!seen.add(n.fieldNames())) {
         continue; // the encoder shares the set between nurses with the same fields

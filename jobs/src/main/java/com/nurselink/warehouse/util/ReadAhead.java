@@ -12,10 +12,12 @@ import java.util.concurrent.BlockingQueue;
 /**
  * An iterator read on a thread of its own, ahead of its consumer: the reading (and whatever the source
  * does per item) runs while the consumer's thread does something else, and the consumer then takes the
- * items from memory. At most {@code limit} items wait in memory, plus the {@code chunk} being filled;
- * past that the reader waits. The items come in the source's order; a failure of the source is thrown
- * by the consumer's {@link #hasNext()} once the items read before it are taken. {@link #close()} stops
- * the reader (interrupting it) and waits for it, so that the source can be closed after.
+ * items from memory. The reader hands items over by chunks; at most {@code limit} items (rounded up to
+ * whole chunks) wait in the queue, plus the chunk the reader is filling and the one the consumer is
+ * taking from; past that the reader waits. The items come in the source's order. A failure of the
+ * source is thrown by {@link #hasNext()} once the items read before it are taken, and again by every
+ * later call: a read cut short never looks like the end. {@link #close()} stops the reader
+ * (interrupting it) and returns once it has ended, so that the source can be closed after.
  *
  * <p>Written here because no library of the project hands an iterator over between threads with a
  * bound; the JDK's {@link BlockingQueue} does the waiting.
@@ -32,6 +34,7 @@ public final class ReadAhead<T> implements Iterator<T>, AutoCloseable {
   private volatile boolean closed;
   private Iterator<T> current = Collections.emptyIterator();
   private boolean done;
+  private Throwable failure;
 
   /**
    * Starts reading {@code source} on a daemon thread named {@code name}, handing items over by chunks
@@ -66,6 +69,9 @@ public final class ReadAhead<T> implements Iterator<T>, AutoCloseable {
     } catch (Throwable t) {
       last = new Failure(t);
     }
+    if (closed) {
+      return; // nobody takes anything any more (a source may have cleared the interrupt)
+    }
     try {
       if (!buffer.isEmpty()) {
         queue.put(buffer); // the items read before a failure, too
@@ -78,7 +84,13 @@ public final class ReadAhead<T> implements Iterator<T>, AutoCloseable {
 
   @Override
   public boolean hasNext() {
+    if (closed) {
+      throw new IllegalStateException("the " + reader.getName() + " read-ahead is closed");
+    }
     while (!current.hasNext()) {
+      if (failure != null) {
+        throw failed();
+      }
       if (done) {
         return false;
       }
@@ -92,13 +104,8 @@ public final class ReadAhead<T> implements Iterator<T>, AutoCloseable {
       if (next == END) {
         done = true;
       } else if (next instanceof Failure f) {
-        done = true;
-        if (f.cause() instanceof RuntimeException e) {
-          throw e;
-        } else if (f.cause() instanceof Error e) {
-          throw e;
-        }
-        throw new IllegalStateException(reader.getName() + ": " + f.cause(), f.cause());
+        failure = f.cause();
+        throw failed();
       } else {
         @SuppressWarnings("unchecked")
         List<T> items = (List<T>) next;
@@ -106,6 +113,16 @@ public final class ReadAhead<T> implements Iterator<T>, AutoCloseable {
       }
     }
     return true;
+  }
+
+  /** The source's failure, as it is when unchecked. */
+  private RuntimeException failed() {
+    if (failure instanceof RuntimeException e) {
+      return e;
+    } else if (failure instanceof Error e) {
+      throw e;
+    }
+    return new IllegalStateException(reader.getName() + ": " + failure, failure);
   }
 
   @Override
@@ -121,15 +138,24 @@ public final class ReadAhead<T> implements Iterator<T>, AutoCloseable {
     return reader;
   }
 
-  /** Stops the reader and waits (up to 30 s) for it to end; the items not taken are dropped. */
+  /**
+   * Stops the reader and returns once it has ended (an interrupt of the caller meanwhile is kept for
+   * after); the items not taken are dropped.
+   */
   @Override
   public void close() {
     closed = true;
     reader.interrupt();
     queue.clear(); // a reader waiting to put is let go
-    try {
-      reader.join(30_000);
-    } catch (InterruptedException e) {
+    boolean interrupted = false;
+    while (reader.isAlive()) {
+      try {
+        reader.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
       Thread.currentThread().interrupt();
     }
   }

@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -93,8 +97,73 @@ class ReadAheadTest {
         assertEquals(i, ahead.next());
       }
       assertSame(boom, assertThrows(IllegalStateException.class, ahead::hasNext));
-      assertFalse(ahead.hasNext());
+      // never the end of a read cut short
+      assertSame(boom, assertThrows(IllegalStateException.class, ahead::hasNext));
+      assertSame(boom, assertThrows(IllegalStateException.class, ahead::next));
     }
+  }
+
+  @Test
+  void aCheckedFailureIsWrapped() {
+    Iterator<Integer> source = new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return true;
+      }
+
+      @Override
+      public Integer next() {
+        throw sneaky(new java.io.IOException("disk gone"));
+      }
+    };
+    try (ReadAhead<Integer> ahead = new ReadAhead<>("test", source, 4, 4)) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, ahead::hasNext);
+      assertTrue(e.getCause() instanceof java.io.IOException, String.valueOf(e.getCause()));
+      assertTrue(e.getMessage().contains("disk gone"), e.getMessage());
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
+    throw (E) t;
+  }
+
+  @Test
+  void nothingIsTakenAfterClose() {
+    ReadAhead<Integer> ahead = new ReadAhead<>("test", new Counting(10, -1, null), 4, 2);
+    ahead.close();
+    assertThrows(IllegalStateException.class, ahead::hasNext);
+  }
+
+  @Test
+  void closeStopsAReaderWhoseSourceSwallowsTheInterrupt() throws InterruptedException {
+    CountDownLatch inNext = new CountDownLatch(1);
+    AtomicInteger calls = new AtomicInteger();
+    Iterator<Integer> source = new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return true;
+      }
+
+      @Override
+      public Integer next() {
+        int i = calls.getAndIncrement();
+        if (i == 0) {
+          inNext.countDown();
+          try {
+            new CountDownLatch(1).await(); // until interrupted
+          } catch (InterruptedException swallowed) {
+            // as some I/O code does: the interrupt flag is gone, the item is returned
+          }
+        }
+        return i;
+      }
+    };
+    // one chunk of one item: a reader that went on to hand over its item and the end would wait forever
+    ReadAhead<Integer> ahead = new ReadAhead<>("test", source, 1, 1);
+    assertTrue(inNext.await(30, TimeUnit.SECONDS));
+    assertTimeoutPreemptively(Duration.ofSeconds(30), ahead::close);
+    assertFalse(ahead.reader().isAlive());
   }
 
   @Test
