@@ -105,7 +105,20 @@ class ReadAheadTest {
 
   @Test
   void aCheckedFailureIsWrapped() {
-    Iterator<Integer> source = new Iterator<>() {
+    Iterator<Integer> source = endless(i -> {
+      throw sneaky(new java.io.IOException("disk gone"));
+    });
+    try (ReadAhead<Integer> ahead = new ReadAhead<>("test", source, 4, 4)) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, ahead::hasNext);
+      assertTrue(e.getCause() instanceof java.io.IOException, String.valueOf(e.getCause()));
+      assertTrue(e.getMessage().contains("disk gone"), e.getMessage());
+    }
+  }
+
+  /** An endless source whose i-th item (0, 1, ...) is {@code item.apply(i)}. */
+  private static Iterator<Integer> endless(java.util.function.IntFunction<Integer> item) {
+    AtomicInteger calls = new AtomicInteger();
+    return new Iterator<>() {
       @Override
       public boolean hasNext() {
         return true;
@@ -113,14 +126,9 @@ class ReadAheadTest {
 
       @Override
       public Integer next() {
-        throw sneaky(new java.io.IOException("disk gone"));
+        return item.apply(calls.getAndIncrement());
       }
     };
-    try (ReadAhead<Integer> ahead = new ReadAhead<>("test", source, 4, 4)) {
-      IllegalStateException e = assertThrows(IllegalStateException.class, ahead::hasNext);
-      assertTrue(e.getCause() instanceof java.io.IOException, String.valueOf(e.getCause()));
-      assertTrue(e.getMessage().contains("disk gone"), e.getMessage());
-    }
   }
 
   @SuppressWarnings("unchecked")
@@ -138,27 +146,17 @@ class ReadAheadTest {
   @Test
   void closeStopsAReaderWhoseSourceSwallowsTheInterrupt() throws InterruptedException {
     CountDownLatch inNext = new CountDownLatch(1);
-    AtomicInteger calls = new AtomicInteger();
-    Iterator<Integer> source = new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return true;
-      }
-
-      @Override
-      public Integer next() {
-        int i = calls.getAndIncrement();
-        if (i == 0) {
-          inNext.countDown();
-          try {
-            new CountDownLatch(1).await(); // until interrupted
-          } catch (InterruptedException swallowed) {
-            // as some I/O code does: the interrupt flag is gone, the item is returned
-          }
+    Iterator<Integer> source = endless(i -> {
+      if (i == 0) {
+        inNext.countDown();
+        try {
+          new CountDownLatch(1).await(); // until interrupted
+        } catch (InterruptedException swallowed) {
+          // as some I/O code does: the interrupt flag is gone, the item is returned
         }
-        return i;
       }
-    };
+      return i;
+    });
     // one chunk of one item: a reader that went on to hand over its item and the end would wait forever
     ReadAhead<Integer> ahead = new ReadAhead<>("test", source, 1, 1);
     assertTrue(inNext.await(30, TimeUnit.SECONDS));
