@@ -191,13 +191,13 @@ public final class Migration {
    */
   private static List<SourceCatalog.Table> largestFirst(Connection c, List<SourceCatalog.Table> tables)
       throws SQLException {
-    Map<String, Long> cells = new HashMap<>();
+    Map<String, Double> cells = new HashMap<>(); // a double: a rowid near 2^63 times columns does not wrap
     try (Statement st = c.createStatement()) {
       for (SourceCatalog.Table t : tables) {
         String sql = (t.withoutRowid() ? "SELECT count(*) FROM " : "SELECT max(_rowid_) FROM ") + Sql.sqliteIdent(t.name());
         try (ResultSet rs = st.executeQuery(sql)) {
           long rows = rs.next() ? Math.max(0, rs.getLong(1)) : 0;
-          cells.put(t.name(), rows * Math.max(1, t.columns().size()));
+          cells.put(t.name(), (double) rows * Math.max(1, t.columns().size()));
         }
       }
     }

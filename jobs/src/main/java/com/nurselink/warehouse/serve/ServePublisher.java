@@ -45,43 +45,30 @@ import redis.clients.jedis.util.SafeEncoder;
  */
 public final class ServePublisher {
   /**
-   * The hash of one nurse, ready to send: its id, the names of its fields, and the arguments of its
+   * The hash of one nurse, ready to send: its key, the names of its fields, and the arguments of its
    * {@code HSET} (key, field, value, ...) encoded once, where the nurse is read ({@link Encoder}), so
    * that the publication only writes bytes. Numbers are plain decimal text, nulls left out.
    */
   public static final class Nurse {
-    private final String id;
     private final String key;
     private final Set<String> fieldNames;
     private final byte[][] hsetArgs;
 
-    /** A nurse from its fields (field name to text value, none null). */
-    public Nurse(String id, Map<String, String> fields) {
-      this(id, ServeKeys.nurse(id), Set.copyOf(fields.keySet()), encode(hsetArgs(ServeKeys.nurse(id), fields)));
-    }
-
-    private Nurse(String id, String key, Set<String> fieldNames, byte[][] hsetArgs) {
-      this.id = Objects.requireNonNull(id);
+    private Nurse(String key, Set<String> fieldNames, byte[][] hsetArgs) {
       this.key = key;
       this.fieldNames = fieldNames;
       this.hsetArgs = hsetArgs;
     }
 
-    public String id() {
-      return id;
+    /** A nurse from its fields (field name to text value, none null), through an encoder of its own. */
+    public static Nurse of(String id, Map<String, String> fields) {
+      List<String> names = List.copyOf(fields.keySet());
+      return new Encoder(names).encode(id, names.stream().map(fields::get).toArray(String[]::new));
     }
 
     /** The names of the fields the hash holds. */
     public Set<String> fieldNames() {
       return fieldNames;
-    }
-
-    private static byte[][] encode(String[] args) {
-      byte[][] bytes = new byte[args.length][];
-      for (int i = 0; i < args.length; i++) {
-        bytes[i] = SafeEncoder.encode(args[i]);
-      }
-      return bytes;
     }
   }
 
@@ -132,7 +119,7 @@ public final class ServePublisher {
         p.stream().forEach(i -> list.add(names.get(i)));
         return Set.copyOf(list);
       });
-      return new Nurse(id, key, fieldNames, args);
+      return new Nurse(key, fieldNames, args);
     }
   }
 

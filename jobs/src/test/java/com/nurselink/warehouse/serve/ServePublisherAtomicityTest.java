@@ -54,7 +54,7 @@ class ServePublisherAtomicityTest {
   private static ServePublisher.Publication publication(int run, int nurses) {
     List<ServePublisher.Nurse> list = new ArrayList<>();
     for (int i = 1; i <= nurses; i++) {
-      list.add(new ServePublisher.Nurse(String.valueOf(i), hash(run, i)));
+      list.add(ServePublisher.Nurse.of(String.valueOf(i), hash(run, i)));
     }
     return new ServePublisher.Publication("[{\"run\":" + run + "}]", Map.of("Paris", "[{\"run\":" + run + "}]"),
         list.iterator(), Map.of("run_id", "run-" + run));
