@@ -18,8 +18,10 @@ import java.util.List;
  *   <li>integer, numeric: the exact sum; date: the sum of day numbers; timestamptz: the exact sum of epoch
  *   seconds (microsecond precision); boolean: the count of true;</li>
  *   <li>double: the sum of the IEEE bit patterns (bit-for-bit equality);</li>
- *   <li>text, bytea: the sum of lengths (characters, bytes) and the sum of the first 32 bits of each value's
- *   MD5.</li>
+ *   <li>text: the sum of lengths in characters and the sum of PostgreSQL's {@code hashtextextended} of each
+ *   value ({@link PgTextHash}), or, when the server's hash differs from this one, of the first 32 bits of each
+ *   value's MD5;</li>
+ *   <li>bytea: the sum of lengths in bytes and the sum of the first 32 bits of each value's MD5.</li>
  * </ul>
  */
 public final class ColumnDigest {
@@ -29,19 +31,20 @@ public final class ColumnDigest {
   private final ExactSum a = new ExactSum();
   private final ExactSum b = new ExactSum();
   private BigDecimal decimal = BigDecimal.ZERO;
+  private final boolean pgHash;
   private final MessageDigest md5;
   private final byte[] md5Out = new byte[16];
 
-  public ColumnDigest(Kind kind) {
-    this(kind, -1);
-  }
-
-  /** @param scale for numeric columns of a fixed scale, the scale of {@link #addScaled} values */
-  public ColumnDigest(Kind kind, int scale) {
+  /**
+   * @param scale for numeric columns of a fixed scale, the scale of {@link #addScaled} values
+   * @param pgHash text hashed as PostgreSQL's {@code hashtextextended} ({@link PgTextHash}) instead of MD5
+   */
+  public ColumnDigest(Kind kind, int scale, boolean pgHash) {
     this.kind = kind;
     this.scale = scale;
+    this.pgHash = pgHash && kind == Kind.TEXT;
     try {
-      this.md5 = kind == Kind.TEXT || kind == Kind.BYTEA ? MessageDigest.getInstance("MD5") : null;
+      this.md5 = (kind == Kind.TEXT && !this.pgHash) || kind == Kind.BYTEA ? MessageDigest.getInstance("MD5") : null;
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
@@ -94,6 +97,10 @@ public final class ColumnDigest {
       }
     }
     a.add(len);
+    if (pgHash) {
+      b.add(PgTextHash.hash(bytes));
+      return;
+    }
     md5.update(bytes);
     try {
       md5.digest(md5Out, 0, 16);
@@ -124,8 +131,8 @@ public final class ColumnDigest {
     return out;
   }
 
-  /** The same aggregates in PostgreSQL over a quoted column. */
-  public static List<String> sql(Kind kind, String col) {
+  /** The same aggregates in PostgreSQL over a quoted column ({@code pgHash} as for the constructor). */
+  public static List<String> sql(Kind kind, String col, boolean pgHash) {
     List<String> out = new ArrayList<>();
     out.add("count(" + col + ")");
     switch (kind) {
@@ -136,7 +143,7 @@ public final class ColumnDigest {
       case DATE -> out.add("sum(" + col + " - date '1970-01-01')");
       case TEXT -> {
         out.add("sum(char_length(" + col + "))");
-        out.add("sum(('x' || left(md5(" + col + "), 8))::bit(32)::bigint)");
+        out.add(pgHash ? "sum(" + PgTextHash.sql(col) + ")" : "sum(('x' || left(md5(" + col + "), 8))::bit(32)::bigint)");
       }
       case BYTEA -> {
         out.add("sum(length(" + col + "))");

@@ -59,7 +59,7 @@ public final class CopyLoader {
   private CopyLoader() {}
 
   public static Loaded load(Connection sqlite, Connection pg, TablePlan t, DdlWriter ddl, ZoneId zone,
-      Profiler.TableProfile profile, Consumer<String> progress) throws SQLException {
+      Profiler.TableProfile profile, boolean pgHash, Consumer<String> progress) throws SQLException {
     long start = System.nanoTime();
     List<ColumnPlan> cols = t.columns();
     int n = cols.size();
@@ -69,7 +69,7 @@ public final class CopyLoader {
     boolean[] int4 = new boolean[n];
     for (int i = 0; i < n; i++) {
       ColumnPlan c = plans[i];
-      digests[i] = new ColumnDigest(c.kind(), c.kind() == Kind.NUMERIC ? c.scale() : -1);
+      digests[i] = new ColumnDigest(c.kind(), c.kind() == Kind.NUMERIC ? c.scale() : -1, pgHash);
       ColumnProfile p = profile == null ? null : profile.columns().get(c.name());
       reads[i] = p == null ? Read.OBJECT
           : c.kind() == Kind.TEXT && p.texts() == p.nonNull() ? Read.TEXT_BYTES

@@ -177,8 +177,8 @@ public final class Migration {
       return new Report(source.toString(), String.valueOf(target), plan, ddl.script(plan), true, List.of(), notes,
           Duration.ofNanos(System.nanoTime() - start));
     }
-    prepareTarget(plan, ddl);
-    List<TableCheck> checks = loadAll(plan, ddl, profiles);
+    boolean pgHash = prepareTarget(plan, ddl);
+    List<TableCheck> checks = loadAll(plan, ddl, profiles, pgHash);
     addForeignKeys(plan, ddl, notes);
     return new Report(source.toString(), target, plan, ddl.script(plan), false, checks, notes,
         Duration.ofNanos(System.nanoTime() - start));
@@ -244,7 +244,11 @@ public final class Migration {
     return notes;
   }
 
-  private void prepareTarget(MigrationPlan plan, DdlWriter ddl) {
+  /**
+   * Drops what a --replace replaces, creates the schema, the tables and the rejects table; true when the server
+   * hashes text as {@link PgTextHash} does (the verification's text digests then use that hash).
+   */
+  private boolean prepareTarget(MigrationPlan plan, DdlWriter ddl) {
     List<String> names = new ArrayList<>(plan.tables().stream().map(TablePlan::name).toList());
     names.add(DdlWriter.REJECTS_TABLE);
     try (Connection pg = postgres(); Statement st = pg.createStatement()) {
@@ -283,12 +287,14 @@ public final class Migration {
           st.execute(sql);
         }
       }
+      return PgTextHash.matches(pg);
     } catch (SQLException e) {
       throw new MigrationException("cannot prepare " + schema + " in " + Secrets.maskUrl(target) + ": " + e.getMessage(), e);
     }
   }
 
-  private List<TableCheck> loadAll(MigrationPlan plan, DdlWriter ddl, Map<String, TableProfile> profiles) {
+  private List<TableCheck> loadAll(MigrationPlan plan, DdlWriter ddl, Map<String, TableProfile> profiles,
+      boolean pgHash) {
     List<TablePlan> order = new ArrayList<>(plan.tables());
     order.sort(Comparator.comparingLong(TablePlan::sourceRows).reversed());
     List<TableCheck> checks = parallel(order, t -> {
@@ -296,7 +302,8 @@ public final class Migration {
         try (Statement st = pg.createStatement()) {
           st.execute("SET synchronous_commit TO off");
         }
-        CopyLoader.Loaded loaded = CopyLoader.load(lite, pg, t, ddl, zone, profiles.get(t.name()), this::report);
+        CopyLoader.Loaded loaded = CopyLoader.load(lite, pg, t, ddl, zone, profiles.get(t.name()), pgHash,
+            this::report);
         CopyLoader.saveRejects(pg, ddl, loaded.rejects());
         long keys = System.nanoTime();
         try (Statement st = pg.createStatement()) {
@@ -305,7 +312,7 @@ public final class Migration {
           }
         }
         long verify = System.nanoTime();
-        TableCheck check = Verifier.verify(pg, t, ddl, loaded, profiles.get(t.name()));
+        TableCheck check = Verifier.verify(pg, t, ddl, loaded, profiles.get(t.name()), pgHash);
         long end = System.nanoTime();
         report(String.format(Locale.ROOT, "loaded %s: %d rows in %.1fs, %d rejected, %s (keys and indexes %.1fs,"
             + " verification %.1fs)", t.name(), loaded.rowsCopied(), loaded.nanos() / 1e9, loaded.rejects().size(),

@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -231,40 +230,63 @@ public final class Values {
     if (!(v instanceof String s)) {
       return null;
     }
-    return date(s.trim());
+    byte[] b = latin1(s);
+    int from = trimFrom(b);
+    int to = trimTo(b, from);
+    long day = date(b, from, to);
+    return day == NO_DAY ? null : LocalDate.ofEpochDay(day);
   }
 
-  private static LocalDate date(CharSequence t) {
-    if (t.length() != 10 || t.charAt(4) != '-' || t.charAt(7) != '-') {
-      return null;
+  /** No such day: the text is not a valid date. */
+  private static final long NO_DAY = Long.MIN_VALUE;
+
+  /** The epoch day of exactly {@code YYYY-MM-DD} in {@code b[from, to)}, or {@link #NO_DAY}. */
+  private static long date(byte[] b, int from, int to) {
+    if (to - from != 10 || b[from + 4] != '-' || b[from + 7] != '-') {
+      return NO_DAY;
     }
-    int y = digits(t, 0, 4);
-    int m = digits(t, 5, 2);
-    int d = digits(t, 8, 2);
-    if (y < 0 || m < 0 || d < 0) {
-      return null;
-    }
-    try {
-      return LocalDate.of(y, m, d);
-    } catch (DateTimeException e) {
-      return null;
-    }
+    return epochDay(digits(b, from, 4, to), digits(b, from + 5, 2, to), digits(b, from + 8, 2, to));
   }
 
   /**
+   * The day number of a proleptic Gregorian date ({@link LocalDate#toEpochDay}), or {@link #NO_DAY} when the
+   * month or the day does not exist (a negative field is a parse failure).
+   */
+  static long epochDay(int y, int m, int d) {
+    if (y < 0 || m < 1 || m > 12 || d < 1) {
+      return NO_DAY;
+    }
+    boolean leap = (y & 3) == 0 && (y % 100 != 0 || y % 400 == 0);
+    int monthLength = m == 2 ? (leap ? 29 : 28) : (m == 4 || m == 6 || m == 9 || m == 11) ? 30 : 31;
+    if (d > monthLength) {
+      return NO_DAY;
+    }
+    long total = 365L * y + (y + 3) / 4 - (y + 99) / 100 + (y + 399) / 400 + (367 * m - 362) / 12 + d - 1;
+    if (m > 2) {
+      total -= leap ? 1 : 2;
+    }
+    return total - DAYS_0000_TO_1970;
+  }
+
+  /** Days from 0000-01-01 to 1970-01-01. */
+  private static final long DAYS_0000_TO_1970 = 719_528L;
+
+  /**
    * A point in time: ISO-8601 text with {@code T} or a space, optional seconds and fraction, optional
-   * offset ({@code Z}, {@code +hh}, {@code +hh:mm}, {@code +hhmm}); a bare date is midnight local time.
-   * Without an offset the time is local in {@code zone}. With {@code allowEpoch}, numbers (or digit-only
-   * text) are Unix epoch seconds, or milliseconds from 10^11.
+   * offset ({@code Z}, {@code UTC}, {@code +hh}, {@code +hh:mm}, {@code +hhmm}); a bare date is midnight
+   * local time. Without an offset the time is local in {@code zone}. With {@code allowEpoch}, numbers (or
+   * digit-only text) are Unix epoch seconds, or milliseconds from 10^11. Digits are ASCII digits.
    */
   public static Instant asInstant(Object v, ZoneId zone, boolean allowEpoch) {
     if (v instanceof String s) {
-      String t = s.trim();
-      if (allowEpoch && isEpochText(t)) {
-        BigDecimal bd = parseDecimalText(t);
+      byte[] b = latin1(s);
+      int from = trimFrom(b);
+      int to = trimTo(b, from);
+      if (allowEpoch && isEpochText(b, from, to)) {
+        BigDecimal bd = parseDecimalText(s.trim());
         return bd == null ? null : epoch(bd.doubleValue());
       }
-      return parseIso(t, zone);
+      return parseIso(b, from, to, zone);
     }
     if (allowEpoch && (v instanceof Integer || v instanceof Long || v instanceof Double)) {
       if (v instanceof Long l && Math.abs(l) >= EPOCH_MILLIS_FROM) {
@@ -280,89 +302,87 @@ public final class Values {
    * ASCII text, null when the text is not ASCII or does not fit (the caller then reads it as a string).
    */
   public static Instant instantFromText(byte[] b, ZoneId zone, boolean allowEpoch) {
-    AsciiText t = AsciiText.trimmed(b);
-    if (t == null) {
+    if (!ascii(b)) {
       return null;
     }
-    if (allowEpoch && t.length() > 0 && t.length() <= 15 && t.digitsOnly()) {
-      return epoch((double) t.toLong());
-    }
-    if (allowEpoch && isEpochText(t)) {
-      return null;
-    }
-    return parseIso(t, zone);
-  }
-
-  /** {@link #asDate} of a text value given as its UTF-8 bytes; null as for {@link #instantFromText}. */
-  public static LocalDate dateFromText(byte[] b) {
-    AsciiText t = AsciiText.trimmed(b);
-    return t == null ? null : date(t);
-  }
-
-  /** ASCII bytes seen as characters, between blanks trimmed as {@link String#trim} does. */
-  private record AsciiText(byte[] b, int from, int to) implements CharSequence {
-    /** The trimmed view, or null when a byte is not ASCII. */
-    static AsciiText trimmed(byte[] b) {
-      for (byte x : b) {
-        if (x < 0) {
-          return null;
-        }
-      }
-      int from = 0;
-      int to = b.length;
-      while (from < to && b[from] <= ' ') {
-        from++;
-      }
-      while (to > from && b[to - 1] <= ' ') {
-        to--;
-      }
-      return new AsciiText(b, from, to);
-    }
-
-    @Override
-    public int length() {
-      return to - from;
-    }
-
-    @Override
-    public char charAt(int i) {
-      return (char) b[from + i];
-    }
-
-    @Override
-    public CharSequence subSequence(int start, int end) {
-      return new AsciiText(b, from + start, from + end);
-    }
-
-    @Override
-    public String toString() {
-      return new String(b, from, to - from, StandardCharsets.US_ASCII);
-    }
-
-    boolean digitsOnly() {
-      for (int i = from; i < to; i++) {
-        if (b[i] < '0' || b[i] > '9') {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    long toLong() {
+    int from = trimFrom(b);
+    int to = trimTo(b, from);
+    int n = to - from;
+    if (allowEpoch && n > 0 && n <= 15 && digitsOnly(b, from, to)) {
       long v = 0;
       for (int i = from; i < to; i++) {
         v = v * 10 + (b[i] - '0');
       }
-      return v;
+      return epoch((double) v);
     }
+    if (allowEpoch && isEpochText(b, from, to)) {
+      return null;
+    }
+    return parseIso(b, from, to, zone);
   }
 
-  private static boolean isEpochText(CharSequence t) {
-    if (t.isEmpty() || t.length() > 20) {
+  /** {@link #asDate} of a text value given as its UTF-8 bytes; null as for {@link #instantFromText}. */
+  public static LocalDate dateFromText(byte[] b) {
+    if (!ascii(b)) {
+      return null;
+    }
+    int from = trimFrom(b);
+    long day = date(b, from, trimTo(b, from));
+    return day == NO_DAY ? null : LocalDate.ofEpochDay(day);
+  }
+
+  /*
+   * The date and time readers work on bytes, one character a byte: the UTF-8 bytes of the source's text
+   * (ASCII only), or a string's ISO-8859-1 bytes (a character beyond it becomes '?', which no reader takes).
+   * One representation keeps the readers monomorphic: the JIT compiles them once, not once per caller.
+   */
+
+  private static byte[] latin1(String s) {
+    return s.getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  private static boolean ascii(byte[] b) {
+    for (byte x : b) {
+      if (x < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The first index after the leading characters {@link String#trim} removes. */
+  private static int trimFrom(byte[] b) {
+    int from = 0;
+    while (from < b.length && b[from] >= 0 && b[from] <= ' ') {
+      from++;
+    }
+    return from;
+  }
+
+  /** The end before the trailing characters {@link String#trim} removes. */
+  private static int trimTo(byte[] b, int from) {
+    int to = b.length;
+    while (to > from && b[to - 1] >= 0 && b[to - 1] <= ' ') {
+      to--;
+    }
+    return to;
+  }
+
+  private static boolean digitsOnly(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] < '0' || b[i] > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isEpochText(byte[] b, int from, int to) {
+    if (to == from || to - from > 20) {
       return false;
     }
-    for (int k = 0; k < t.length(); k++) {
-      char ch = t.charAt(k);
+    for (int k = from; k < to; k++) {
+      byte ch = b[k];
       if ((ch < '0' || ch > '9') && ch != '.') {
         return false;
       }
@@ -384,71 +404,71 @@ public final class Values {
     return Instant.ofEpochSecond(sec, micros * 1000);
   }
 
-  private static Instant parseIso(CharSequence t, ZoneId zone) {
-    int n = t.length();
-    if (n < 10 || t.charAt(4) != '-' || t.charAt(7) != '-') {
+  /** An offset no text can give: the text has none. */
+  private static final int NO_OFFSET = Integer.MIN_VALUE;
+  /** The text after the time is not an offset. */
+  private static final int BAD_OFFSET = Integer.MAX_VALUE;
+
+  private static Instant parseIso(byte[] t, int from, int to, ZoneId zone) {
+    if (to - from < 10 || t[from + 4] != '-' || t[from + 7] != '-') {
       return null;
     }
-    int y = digits(t, 0, 4);
-    int mo = digits(t, 5, 2);
-    int d = digits(t, 8, 2);
-    if (y < 0 || mo < 0 || d < 0) {
-      return null;
-    }
+    int y = digits(t, from, 4, to);
+    int mo = digits(t, from + 5, 2, to);
+    int d = digits(t, from + 8, 2, to);
     int h = 0;
     int mi = 0;
     int sec = 0;
     int nanos = 0;
-    int i = 10;
-    ZoneOffset offset = null;
-    if (i < n) {
-      char sep = t.charAt(i);
-      if ((sep != 'T' && sep != ' ' && sep != 't') || n < i + 6 || t.charAt(i + 3) != ':') {
+    int i = from + 10;
+    int offset = NO_OFFSET;
+    if (i < to) {
+      byte sep = t[i];
+      if ((sep != 'T' && sep != ' ' && sep != 't') || to < i + 6 || t[i + 3] != ':') {
         return null;
       }
-      h = digits(t, i + 1, 2);
-      mi = digits(t, i + 4, 2);
+      h = digits(t, i + 1, 2, to);
+      mi = digits(t, i + 4, 2, to);
       i += 6;
-      if (i < n && t.charAt(i) == ':') {
-        sec = digits(t, i + 1, 2);
+      if (i < to && t[i] == ':') {
+        sec = digits(t, i + 1, 2, to);
         i += 3;
-        if (i < n && (t.charAt(i) == '.' || t.charAt(i) == ',')) {
+        if (i < to && (t[i] == '.' || t[i] == ',')) {
           int start = ++i;
-          while (i < n && Character.isDigit(t.charAt(i))) {
+          int scale = 100_000_000;
+          while (i < to && t[i] >= '0' && t[i] <= '9') {
+            nanos += (t[i] - '0') * scale;      // the digits after the ninth are read and left out
+            scale /= 10;
             i++;
           }
           if (i == start) {
             return null;
           }
-          String frac = (t.subSequence(start, Math.min(i, start + 9)) + "000000000").substring(0, 9);
-          nanos = Integer.parseInt(frac);
         }
       }
       if (h < 0 || mi < 0 || sec < 0) {
         return null;
       }
-      if (i < n && t.charAt(i) == ' ') {
+      if (i < to && t[i] == ' ') {
         i++;
       }
-      if (i < n) {
-        offset = offset(t.subSequence(i, n).toString());
-        if (offset == null) {
+      if (i < to) {
+        offset = offsetSeconds(t, i, to);
+        if (offset == BAD_OFFSET) {
           return null;
         }
       }
     }
-    if (h > 23 || mi > 59 || sec > 59 || mo < 1 || mo > 12 || d < 1 || d > 31) {
+    if (h > 23 || mi > 59 || sec > 59) {
       return null;
     }
-    long day;
-    try {
-      day = LocalDate.of(y, mo, d).toEpochDay();
-    } catch (DateTimeException e) {
+    long day = epochDay(y, mo, d);
+    if (day == NO_DAY) {
       return null;
     }
     long local = day * 86_400 + h * 3600L + mi * 60L + sec;
-    if (offset != null) {
-      return Instant.ofEpochSecond(local - offset.getTotalSeconds(), nanos);
+    if (offset != NO_OFFSET) {
+      return Instant.ofEpochSecond(local - offset, nanos);
     }
     return Instant.ofEpochSecond(LOCAL_ZONE.get().toUtc(local, zone), nanos);
   }
@@ -544,40 +564,47 @@ public final class Values {
     return n;
   }
 
-  private static ZoneOffset offset(String z) {
-    if (z.equals("Z") || z.equals("z") || z.equalsIgnoreCase("UTC")) {
-      return ZoneOffset.UTC;
+  /**
+   * The offset in seconds of {@code Z}, {@code UTC} (any case), {@code +hh}, {@code +hhmm} or {@code +hh:mm}
+   * ({@link ZoneOffset#ofHoursMinutes}' range) in {@code t[from, to)}, or {@link #BAD_OFFSET}.
+   */
+  private static int offsetSeconds(byte[] t, int from, int to) {
+    int n = to - from;
+    if (n == 1 && (t[from] == 'Z' || t[from] == 'z')) {
+      return 0;
     }
-    if (z.length() < 3 || (z.charAt(0) != '+' && z.charAt(0) != '-')) {
-      return null;
+    if (n == 3 && (t[from] | 0x20) == 'u' && (t[from + 1] | 0x20) == 't' && (t[from + 2] | 0x20) == 'c') {
+      return 0;
     }
-    int sign = z.charAt(0) == '-' ? -1 : 1;
-    int hh = digits(z, 1, 2);
-    int mm = 0;
-    if (z.length() == 6 && z.charAt(3) == ':') {
-      mm = digits(z, 4, 2);
-    } else if (z.length() == 5) {
-      mm = digits(z, 3, 2);
-    } else if (z.length() != 3) {
-      return null;
+    if (n < 3 || (t[from] != '+' && t[from] != '-')) {
+      return BAD_OFFSET;
     }
-    if (hh < 0 || mm < 0) {
-      return null;
+    int sign = t[from] == '-' ? -1 : 1;
+    int hh = digits(t, from + 1, 2, to);
+    int mm;
+    if (n == 6 && t[from + 3] == ':') {
+      mm = digits(t, from + 4, 2, to);
+    } else if (n == 5) {
+      mm = digits(t, from + 3, 2, to);
+    } else if (n == 3) {
+      mm = 0;
+    } else {
+      return BAD_OFFSET;
     }
-    try {
-      return ZoneOffset.ofHoursMinutes(sign * hh, sign * mm);
-    } catch (DateTimeException e) {
-      return null;
+    if (hh < 0 || mm < 0 || hh > 18 || mm > 59 || (hh == 18 && mm > 0)) {
+      return BAD_OFFSET;
     }
+    return sign * (hh * 3600 + mm * 60);
   }
 
-  private static int digits(CharSequence s, int from, int len) {
-    if (from + len > s.length()) {
+  /** The value of {@code len} ASCII digits at {@code from}, or -1 (not digits, or past {@code to}). */
+  private static int digits(byte[] s, int from, int len, int to) {
+    if (from + len > to) {
       return -1;
     }
     int v = 0;
     for (int i = from; i < from + len; i++) {
-      char ch = s.charAt(i);
+      byte ch = s[i];
       if (ch < '0' || ch > '9') {
         return -1;
       }

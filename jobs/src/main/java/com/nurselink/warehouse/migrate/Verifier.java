@@ -20,7 +20,7 @@ import java.util.Map;
  *   table; for integer columns stored as integers, SQLite's {@code sum(col)} = PostgreSQL's;</li>
  *   <li>per column: the {@link ColumnDigest} aggregates of the values sent = the same aggregates computed by
  *   PostgreSQL over what it stored (exact sums of numerics, of epoch seconds, bit patterns of doubles,
- *   lengths and MD5s of text and bytes).</li>
+ *   lengths and hashes of text and bytes).</li>
  * </ul>
  */
 public final class Verifier {
@@ -37,9 +37,10 @@ public final class Verifier {
   /**
    * @param profile SQLite's aggregates over the same snapshot the rows were read from (row count, non-null
    *     values per column, sums of integer columns), computed by SQLite independently of the COPY reader
+   * @param pgHash text digests are PostgreSQL's hash ({@link PgTextHash}), as the loader computed them
    */
   public static TableCheck verify(Connection pg, TablePlan t, DdlWriter ddl, CopyLoader.Loaded loaded,
-      Profiler.TableProfile profile) throws SQLException {
+      Profiler.TableProfile profile, boolean pgHash) throws SQLException {
     List<String> problems = new ArrayList<>();
     List<ColumnPlan> cols = t.columns();
     long sourceRows = profile.rows();
@@ -74,7 +75,7 @@ public final class Verifier {
     // PostgreSQL side
     StringBuilder q = new StringBuilder("SELECT count(*)");
     for (ColumnPlan c : cols) {
-      for (String e : ColumnDigest.sql(c.kind(), Sql.ident(c.name()))) {
+      for (String e : ColumnDigest.sql(c.kind(), Sql.ident(c.name()), pgHash)) {
         q.append(", (").append(e).append(")::text");
       }
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.nurselink.warehouse.migrate.ColumnPlan.Strategy;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,12 +86,58 @@ class MigrationTypesTest {
     }
     assertEquals(Values.asInstant("2024-07-01 08:00:00", PARIS, false),
         Values.instantFromText("2024-07-01 08:00:00".getBytes(java.nio.charset.StandardCharsets.UTF_8), PARIS, false));
-    // not ASCII: left to the string reader
+    // not ASCII: left to the string reader, which takes ASCII digits only too
     assertNull(Values.instantFromText("2024-07-01 08:00:00.\u0663".getBytes(java.nio.charset.StandardCharsets.UTF_8), PARIS, false));
+    assertNull(Values.asInstant("2024-07-01 08:00:00.\u0663", PARIS, false));
+    assertNull(Values.asInstant("\u0662024-07-01 08:00:00", PARIS, false));
+    assertNull(Values.asDate("2024-07-0\u0661"));
+    assertNull(Values.asDate("2024-07-0\u00e9"));
     assertTrue(CopyLoader.plainUtf8("Théodor-Heuss-Straße 34 \t\n\\".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     assertTrue(!CopyLoader.plainUtf8(new byte[] {'a', 0, 'b'}));
     assertTrue(!CopyLoader.plainUtf8(new byte[] {(byte) 0xC3}));
     assertTrue(!CopyLoader.plainUtf8(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}));   // a surrogate
+  }
+
+  @Test
+  void datesAndOffsetsMatchJavaTime() {
+    // every day of 1599-2401 (leap centuries both ways), and impossible days, against java.time
+    for (int y : new int[] {0, 4, 1599, 1600, 1700, 1900, 1970, 2000, 2023, 2024, 2100, 2400, 2401, 9999}) {
+      for (int m = 0; m <= 13; m++) {
+        for (int d = 0; d <= 32; d++) {
+          String text = String.format(java.util.Locale.ROOT, "%04d-%02d-%02d", y, m, d);
+          LocalDate expected;
+          try {
+            expected = LocalDate.of(y, m, d);
+          } catch (java.time.DateTimeException e) {
+            expected = null;
+          }
+          assertEquals(expected, Values.asDate(text), text);
+          assertEquals(expected, Values.dateFromText(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII)), text);
+        }
+      }
+    }
+    // offsets: java.time's range (+-18:00), in every spelling this reader takes
+    java.util.Map<String, String> offsets = new java.util.LinkedHashMap<>();
+    for (String utc : List.of("Z", "z", "UTC", "utc", "Utc", "+00", "-00:00")) {
+      offsets.put(utc, "2024-07-01T08:00:00Z");
+    }
+    offsets.put("+18", "2024-06-30T14:00:00Z");
+    offsets.put("-18:00", "2024-07-02T02:00:00Z");
+    offsets.put("+0530", "2024-07-01T02:30:00Z");
+    offsets.put("-05:30", "2024-07-01T13:30:00Z");
+    for (String bad : List.of("+18:01", "+19", "+05:60", "+5", "+05:3", "UTD", "GMT", "+05:30:00", "+05-30")) {
+      offsets.put(bad, null);
+    }
+    offsets.forEach((z, utc) -> {
+      Instant expected = utc == null ? null : Instant.parse(utc);
+      assertEquals(expected, Values.asInstant("2024-07-01T08:00:00" + z, PARIS, false), z);
+      assertEquals(expected, Values.instantFromText(("2024-07-01 08:00:00 " + z).getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+          PARIS, false), z);
+    });
+    // fractions: up to nine digits count, later ones are read and left out
+    assertEquals(Instant.parse("2024-07-01T06:00:00.123456789Z"), Values.asInstant("2024-07-01 08:00:00.1234567891", PARIS, false));
+    assertEquals(Instant.parse("2024-07-01T06:00:00.5Z"), Values.asInstant("2024-07-01 08:00:00,5", PARIS, false));
+    assertNull(Values.asInstant("2024-07-01 08:00:00.", PARIS, false));
   }
 
   @Test
