@@ -33,7 +33,7 @@ public final class MigrateCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Print the plan (DDL and casts per column); write nothing.")
   boolean dryRun;
 
-  @Option(names = "--jobs", defaultValue = "2", description = "Tables loaded in parallel (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--jobs", defaultValue = "2", description = "Tables profiled and loaded, and foreign keys added, in parallel (default: ${DEFAULT-VALUE}).")
   int jobs;
 
   @Option(names = "--zone", description = "Business time zone of timestamps without offset"
