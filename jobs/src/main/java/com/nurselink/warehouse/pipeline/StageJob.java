@@ -84,8 +84,7 @@ public final class StageJob implements PipelineJob {
         .map(m -> Long.parseLong(m.getOrDefault("added-records", "0"))).orElseGet(raw::count);
     org.apache.spark.sql.Observation rejected = new org.apache.spark.sql.Observation("rejected_" + t);
     Staging.Result r = Staging.stage(t, raw, ctx.zone().getId(), rejected);
-    // The ids carried by several valid rows (a few longs) are computed once, for clean and quarantine
-    // (15 % off the stage job on 1M missions, BENCHMARKS.md).
+    // The ids carried by several raw rows (a few longs) are computed once, for clean and quarantine.
     Dataset<Row> duplicateIds = r.duplicateIds().persist(StorageLevel.MEMORY_AND_DISK());
     long nDeltaClean = -1;
     Lake.Commit cleanCommit;

@@ -77,11 +77,12 @@ import org.apache.spark.sql.types.StructField;
  *
  * <p>Every raw row lands in exactly one of clean and quarantine. Both datasets derive from one
  * plan; each parses the raw rows, which measured cheaper than caching the typed rows in memory for
- * both (BENCHMARKS.md). The duplicate ids they share ({@link Result#duplicateIds()}) are worth
- * caching: otherwise each output parses the raw rows a second time to find them.
+ * both (BENCHMARKS.md). The duplicate ids they share ({@link Result#duplicateIds()}) may be
+ * cached: otherwise each output reads the id column again to find them.
  *
- * <p>Cost: only the rows of an id that has several valid versions are shuffled and sorted; the
- * duplicate ids are found by a narrow aggregation on the id and broadcast.
+ * <p>Cost: only the valid rows of an id carried by several raw rows are shuffled and sorted; those
+ * ids are found by a narrow aggregation of the id column alone (no other column is read or parsed
+ * for it) and broadcast.
  */
 public final class Staging {
   private Staging() {}
@@ -96,10 +97,10 @@ public final class Staging {
   public static final String REJECTED = "rejected";
 
   /**
-   * Clean and quarantine datasets of one table, and the ids carried by two valid rows or more (one
+   * Clean and quarantine datasets of one table, and the ids carried by two raw rows or more (one
    * column, {@code __dup_id}), which both of them use. A caller writing both may cache
-   * {@code duplicateIds}: the cached ids are then used by both plans, and the raw rows are parsed
-   * once for each output instead of twice.
+   * {@code duplicateIds}: the cached ids are then used by both plans, and the id column is read
+   * once instead of once for each output.
    */
   public record Result(Dataset<Row> clean, Dataset<Row> quarantine, Dataset<Row> duplicateIds) {}
 
@@ -249,13 +250,16 @@ public final class Staging {
     // lambda, is compiled to code)
     Dataset<Row> checked = parsed.withColumn(CODES, concat_ws(",", checks.toArray(Column[]::new)));
 
-    // 3. duplicates. Only valid rows compete, so only ids carried by two valid rows or more need a
-    // ranking. Those ids are found by an aggregation on the id alone (a narrow shuffle of longs),
-    // broadcast, and only the rows carrying them are shuffled and sorted by the window; every
-    // other row passes through without a shuffle: a valid row is kept, a rejected one is not.
+    // 3. duplicates. Only valid rows compete, and only the ids of two raw rows or more can have two
+    // valid rows: those ids are found from the id column alone (the other columns are neither read
+    // nor parsed for it), by a narrow aggregation of longs, and broadcast. The valid rows carrying
+    // them are shuffled and ranked by the window (an id whose other rows are rejected ranks its
+    // valid row first: kept, as if it had not competed); every other row passes through without a
+    // shuffle: a valid row is kept, a rejected one is not.
     Column valid = col(CODES).equalTo("");
-    Dataset<Row> duplicateIds = checked.filter(valid)
-        .groupBy(t(SourceContract.ID).as(DUP_ID))
+    Dataset<Row> duplicateIds = raw.select(idUdf.apply(col(SourceContract.ID)).as(DUP_ID))
+        .where(col(DUP_ID).isNotNull())
+        .groupBy(col(DUP_ID))
         .count()
         .filter(col("count").gt(1))
         .select(col(DUP_ID));
