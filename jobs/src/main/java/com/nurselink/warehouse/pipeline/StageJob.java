@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * stage: raw -> clean (typed, conformed, deduplicated) + quarantine (every rejected row with its
@@ -78,39 +77,34 @@ public final class StageJob implements PipelineJob {
         .select(columns(CleanSchema.rawSchema(t)));
     // Clean and quarantine are computed from the raw table each (one parsing for each output):
     // measured on 1M missions, that is faster than building an in-memory cache of the typed rows
-    // for both (BENCHMARKS.md). Only the duplicate ids they share are cached, below.
+    // for both (BENCHMARKS.md).
     // the raw rows of D from the raw commit's summary (no job), counted when that commit expired
     long nRaw = ctx.lake().latestSummary(ctx.spark(), "raw", t, m -> day.equals(m.get(ExtractJob.EXTRACT_DATE_PROPERTY)))
         .map(m -> Long.parseLong(m.getOrDefault("added-records", "0"))).orElseGet(raw::count);
     org.apache.spark.sql.Observation rejected = new org.apache.spark.sql.Observation("rejected_" + t);
     Staging.Result r = Staging.stage(t, raw, ctx.zone().getId(), rejected);
-    // The ids carried by several raw rows (a few longs) are computed once, for clean and quarantine.
-    Dataset<Row> duplicateIds = r.duplicateIds().persist(StorageLevel.MEMORY_AND_DISK());
+    // The ids carried by several raw rows come from the id column alone: each output finds them again
+    // rather than caching them (one Spark job and one stage of tasks fewer per table; a second read of
+    // one column only when the quarantine is not empty).
     long nDeltaClean = -1;
-    Lake.Commit cleanCommit;
-    Lake.Commit quarantineCommit;
-    try {
-      Dataset<Row> clean = r.clean();
-      if (incremental) {
-        Dataset<Row> prev = ctx.lake().read(ctx.spark(), "clean", t);
-        Dataset<Row> touched = raw.select(org.apache.spark.sql.functions.expr("try_cast(trim(id) AS BIGINT)")
-            .as("id")).where(col("id").isNotNull()).distinct();
-        clean = prev.join(touched, prev.col("id").equalTo(touched.col("id")), "left_anti").unionByName(r.clean());
-        nDeltaClean = r.clean().count();
-      }
-      cleanCommit = ctx.lake().replaceTable(clean, "clean", t);
-      // when the clean rows account for every raw row, the quarantine of D is empty: written so
-      // without parsing the raw rows again (about a third of the job on clean sources)
-      Dataset<Row> q = rejectedRows(rejected) == 0
-          ? ctx.spark().createDataFrame(List.<Row>of(), r.quarantine().schema()) : r.quarantine();
-      if (!List.of(q.columns()).contains(ExtractJob.EXTRACT_DATE)) {
-        q = q.withColumn(ExtractJob.EXTRACT_DATE, lit(day));
-      }
-      quarantineCommit = ctx.lake().replacePartition(q, "quarantine", t,
-          Lake.Partitioning.identity(ExtractJob.EXTRACT_DATE), day, Map.of());
-    } finally {
-      duplicateIds.unpersist();
+    Dataset<Row> clean = r.clean();
+    if (incremental) {
+      Dataset<Row> prev = ctx.lake().read(ctx.spark(), "clean", t);
+      Dataset<Row> touched = raw.select(org.apache.spark.sql.functions.expr("try_cast(trim(id) AS BIGINT)")
+          .as("id")).where(col("id").isNotNull()).distinct();
+      clean = prev.join(touched, prev.col("id").equalTo(touched.col("id")), "left_anti").unionByName(r.clean());
+      nDeltaClean = r.clean().count();
     }
+    Lake.Commit cleanCommit = ctx.lake().replaceTable(clean, "clean", t);
+    // when the clean rows account for every raw row, the quarantine of D is empty: written so
+    // without parsing the raw rows again (about a third of the job on clean sources)
+    Dataset<Row> q = rejectedRows(rejected) == 0
+        ? ctx.spark().createDataFrame(List.<Row>of(), r.quarantine().schema()) : r.quarantine();
+    if (!List.of(q.columns()).contains(ExtractJob.EXTRACT_DATE)) {
+      q = q.withColumn(ExtractJob.EXTRACT_DATE, lit(day));
+    }
+    Lake.Commit quarantineCommit = ctx.lake().replacePartition(q, "quarantine", t,
+        Lake.Partitioning.identity(ExtractJob.EXTRACT_DATE), day, Map.of());
     // the counts of the commits (Iceberg's snapshot summaries): no job reads the tables back
     long nClean = cleanCommit.totalRows();
     long nQ = quarantineCommit.addedRows();

@@ -78,7 +78,8 @@ import org.apache.spark.sql.types.StructField;
  * <p>Every raw row lands in exactly one of clean and quarantine. Both datasets derive from one
  * plan; each parses the raw rows, which measured cheaper than caching the typed rows in memory for
  * both (BENCHMARKS.md). The duplicate ids they share ({@link Result#duplicateIds()}) may be
- * cached: otherwise each output reads the id column again to find them.
+ * cached; otherwise each output reads the id column again to find them, which the stage job prefers
+ * (a cache costs a Spark job and a stage of tasks per table, the id column is cheap to read).
  *
  * <p>Cost: only the valid rows of an id carried by several raw rows are shuffled and sorted; those
  * ids are found by a narrow aggregation of the id column alone (no other column is read or parsed
