@@ -348,6 +348,28 @@ public final class Lake {
     return commitOf(spark, namespace, table, List.of(value), List.of());
   }
 
+  /**
+   * {@link #replacePartition} of no rows, without a Spark job: the files of partition {@code value} of a
+   * table partitioned by the value of a column are removed by one metadata commit (a table that does not
+   * exist yet is created empty, with {@code schema}). Rerun over a partition already empty, it commits
+   * nothing new to read.
+   */
+  public Commit emptyPartition(SparkSession spark, org.apache.spark.sql.types.StructType schema, String namespace,
+      String table, Partitioning p, String value) {
+    if (p.monthOf() != null) {
+      throw new IllegalArgumentException("emptyPartition needs a table partitioned by a column's value, not "
+          + namespace + "." + table + " (months of " + p.monthOf() + ")");
+    }
+    if (!exists(spark, namespace, table)) {
+      create(spark, namespace, table, spark.createDataFrame(List.<Row>of(), schema), p);
+    }
+    load(spark, namespace, table).newDelete()
+        .deleteFromRowFilter(org.apache.iceberg.expressions.Expressions.equal(p.column(), value))
+        .commit();
+    FaultPoints.reach("after-commit:" + namespace + "/" + table);
+    return commitOf(spark, namespace, table, List.of(value), List.of());
+  }
+
   /** A partition written on a branch of its table, not yet visible on the table's main history. */
   public record Staged(String namespace, String table, String branch, Commit commit) {}
 

@@ -139,6 +139,32 @@ class LakeTest extends SparkTestBase {
   }
 
   @Test
+  void aPartitionEmptiedWithoutASparkJobKeepsTheOthersAndAMissingTableIsCreated() {
+    Lake lake = new Lake(dir.resolve("lake").toString(), CatalogSpec.hadoop());
+    Partitioning p = Partitioning.identity("extract_date");
+    // a table that does not exist yet: created with the schema, no row
+    Commit created = lake.emptyPartition(spark(), RAW, "quarantine", "users", p, "2026-03-30");
+    assertEquals(0, created.addedRows());
+    assertEquals(List.of(), rows(lake.read(spark(), "quarantine", "users")));
+    assertEquals(List.of(RAW.fieldNames()), List.of(lake.read(spark(), "quarantine", "users").columns()));
+    lake.replacePartition(df(RAW, row("1", "2026-03-30"), row("2", "2026-03-30")), "quarantine", "users", p,
+        "2026-03-30", Map.of());
+    lake.replacePartition(df(RAW, row("3", "2026-03-31")), "quarantine", "users", p, "2026-03-31", Map.of());
+    long jobs = spark().sparkContext().statusTracker().getJobIdsForGroup(null).length;
+    assertTrue(jobs > 0, "the writes above ran Spark jobs");
+    Commit emptied = lake.emptyPartition(spark(), RAW, "quarantine", "users", p, "2026-03-30");
+    assertEquals(jobs, spark().sparkContext().statusTracker().getJobIdsForGroup(null).length, "no Spark job");
+    assertEquals(0, emptied.addedRows());
+    assertEquals(2, emptied.deletedRows());
+    assertEquals(1, emptied.totalRows());
+    assertEquals(List.of("[3,2026-03-31]"), rows(lake.read(spark(), "quarantine", "users")));
+    // again: nothing left to remove
+    assertEquals(1, lake.emptyPartition(spark(), RAW, "quarantine", "users", p, "2026-03-30").totalRows());
+    assertThrows(IllegalArgumentException.class, () -> lake.emptyPartition(spark(), RAW, "quarantine", "users",
+        Partitioning.monthsOf("d", "m"), "2026-03"));
+  }
+
+  @Test
   void aTableWithoutRowsKeepsItsColumns() {
     Lake lake = new Lake(dir.resolve("lake").toString(), CatalogSpec.hadoop());
     lake.replaceChangedPartitions(df(FACTS), "warehouse", "fact_empty", Partitioning.identity("service_month"));
