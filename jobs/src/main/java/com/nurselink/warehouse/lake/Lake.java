@@ -349,10 +349,11 @@ public final class Lake {
   }
 
   /**
-   * {@link #replacePartition} of no rows, without a Spark job: the files of partition {@code value} of a
-   * table partitioned by the value of a column are removed by one metadata commit (a table that does not
-   * exist yet is created empty, with {@code schema}). Rerun over a partition already empty, it commits
-   * nothing new to read.
+   * {@link #replacePartition} of no rows, without a Spark job: in one transaction, the table gains the
+   * columns of {@code schema} it lacks (as a write of no rows would add them) and the files of partition
+   * {@code value} are removed (a table that does not exist yet is created empty, with {@code schema}). For a
+   * table partitioned by the value of a text or date column; the commit, an empty snapshot when the
+   * partition was already empty, adds no row.
    */
   public Commit emptyPartition(SparkSession spark, org.apache.spark.sql.types.StructType schema, String namespace,
       String table, Partitioning p, String value) {
@@ -363,11 +364,21 @@ public final class Lake {
     if (!exists(spark, namespace, table)) {
       create(spark, namespace, table, spark.createDataFrame(List.<Row>of(), schema), p);
     }
-    load(spark, namespace, table).newDelete()
-        .deleteFromRowFilter(org.apache.iceberg.expressions.Expressions.equal(p.column(), value))
-        .commit();
+    Table t = load(spark, namespace, table);
+    org.apache.iceberg.types.Type type = t.schema().findType(p.column());
+    if (type == null || (type.typeId() != org.apache.iceberg.types.Type.TypeID.STRING
+        && type.typeId() != org.apache.iceberg.types.Type.TypeID.DATE)) {
+      throw new IllegalArgumentException("emptyPartition needs a text or date partition column, not "
+          + p.column() + " (" + type + ") of " + namespace + "." + table);
+    }
+    org.apache.iceberg.Transaction tx = t.newTransaction();
+    tx.updateSchema().unionByNameWith(SparkSchemaUtil.convert(schema.asNullable())).commit();
+    tx.newDelete().deleteFromRowFilter(org.apache.iceberg.expressions.Expressions.equal(p.column(), value)).commit();
+    tx.commitTransaction();
     FaultPoints.reach("after-commit:" + namespace + "/" + table);
-    return commitOf(spark, namespace, table, List.of(value), List.of());
+    Commit c = commitOf(spark, namespace, table, List.of(value), List.of());
+    return new Commit(c.namespace(), c.table(), c.snapshotId(), 0, c.deletedRows(), c.totalRows(), c.replaced(),
+        c.removed());
   }
 
   /** A partition written on a branch of its table, not yet visible on the table's main history. */

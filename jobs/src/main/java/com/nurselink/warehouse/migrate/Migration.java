@@ -289,7 +289,11 @@ public final class Migration {
           st.execute(sql);
         }
       }
-      return PgTextHash.matches(pg);
+      boolean pgHash = PgTextHash.matches(pg);
+      if (!pgHash) {
+        report("text verified by MD5: the server's hashtextextended differs from this one, or is missing");
+      }
+      return pgHash;
     } catch (SQLException e) {
       throw new MigrationException("cannot prepare " + schema + " in " + Secrets.maskUrl(target) + ": " + e.getMessage(), e);
     }
@@ -330,14 +334,14 @@ public final class Migration {
   }
 
   /** A foreign key to add, and the tables adding it locks: its own and its parent. */
-  private record Key(int index, TablePlan table, TablePlan.ForeignKeyPlan fk, Set<String> tables) {}
+  record Key(int index, TablePlan table, TablePlan.ForeignKeyPlan fk, Set<String> tables) {}
 
   /**
    * The keys left to add, handed out so that two keys run at the same time only when they touch different
    * tables: adding a key locks its table and the parent in SHARE ROW EXCLUSIVE mode, which conflicts with
    * itself, so a second key on one of them would only wait.
    */
-  private static final class KeyQueue {
+  static final class KeyQueue {
     private final List<Key> pending;
     private final Set<String> busy = new HashSet<>();
 
@@ -347,6 +351,9 @@ public final class Migration {
 
     /** The first key in plan order whose tables are free (waiting while none is), or null when none is left. */
     synchronized Key take() throws InterruptedException {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedException("foreign keys cancelled");   // another worker failed
+      }
       while (!pending.isEmpty()) {
         for (java.util.Iterator<Key> it = pending.iterator(); it.hasNext(); ) {
           Key k = it.next();
@@ -369,7 +376,8 @@ public final class Migration {
 
   /**
    * Adds every foreign key, each in a transaction of its own, on up to {@code jobs} connections at once (keys
-   * of different tables together: 1M rows, 6 keys 1.0 -> 0.6 s; BENCHMARKS.md). A key PostgreSQL refuses
+   * of different tables together; the keys of one table still one after the other, which is what the phase
+   * takes for the nurselink schema's {@code contracts}; BENCHMARKS.md). A key PostgreSQL refuses
    * (rows without parent) is added NOT VALID; the notes come in the plan's order whatever order the keys
    * ended in.
    */
@@ -385,9 +393,9 @@ public final class Migration {
     }
     String[] keyNotes = new String[keys.size()];
     KeyQueue queue = new KeyQueue(keys);
-    List<Integer> workers = new ArrayList<>();
-    for (int w = 0; w < Math.min(jobs, keys.size()); w++) {
-      workers.add(w);
+    List<String> workers = new ArrayList<>();
+    for (int w = 1; w <= Math.min(jobs, keys.size()); w++) {
+      workers.add("(connection " + w + ")");
     }
     parallel(workers, w -> {
       try (Connection pg = postgres(); Statement st = pg.createStatement()) {

@@ -139,7 +139,7 @@ class LakeTest extends SparkTestBase {
   }
 
   @Test
-  void aPartitionEmptiedWithoutASparkJobKeepsTheOthersAndAMissingTableIsCreated() {
+  void aPartitionEmptiedWithoutASparkJobKeepsTheOthersAndAMissingTableIsCreated() throws Exception {
     Lake lake = new Lake(dir.resolve("lake").toString(), CatalogSpec.hadoop());
     Partitioning p = Partitioning.identity("extract_date");
     // a table that does not exist yet: created with the schema, no row
@@ -150,9 +150,12 @@ class LakeTest extends SparkTestBase {
     lake.replacePartition(df(RAW, row("1", "2026-03-30"), row("2", "2026-03-30")), "quarantine", "users", p,
         "2026-03-30", Map.of());
     lake.replacePartition(df(RAW, row("3", "2026-03-31")), "quarantine", "users", p, "2026-03-31", Map.of());
+    // the status tracker learns of jobs through the listener bus: drained before each count
+    spark().sparkContext().listenerBus().waitUntilEmpty();
     long jobs = spark().sparkContext().statusTracker().getJobIdsForGroup(null).length;
     assertTrue(jobs > 0, "the writes above ran Spark jobs");
     Commit emptied = lake.emptyPartition(spark(), RAW, "quarantine", "users", p, "2026-03-30");
+    spark().sparkContext().listenerBus().waitUntilEmpty();
     assertEquals(jobs, spark().sparkContext().statusTracker().getJobIdsForGroup(null).length, "no Spark job");
     assertEquals(0, emptied.addedRows());
     assertEquals(2, emptied.deletedRows());
@@ -162,6 +165,10 @@ class LakeTest extends SparkTestBase {
     assertEquals(1, lake.emptyPartition(spark(), RAW, "quarantine", "users", p, "2026-03-30").totalRows());
     assertThrows(IllegalArgumentException.class, () -> lake.emptyPartition(spark(), RAW, "quarantine", "users",
         Partitioning.monthsOf("d", "m"), "2026-03"));
+    // a column the rows would have brought is added, as a write of no rows adds it
+    lake.emptyPartition(spark(), RAW.add("note", DataTypes.StringType), "quarantine", "users", p, "2026-03-31");
+    assertEquals(List.of("id", "extract_date", "note"), List.of(lake.read(spark(), "quarantine", "users").columns()));
+    assertEquals(List.of(), rows(lake.read(spark(), "quarantine", "users")));
   }
 
   @Test

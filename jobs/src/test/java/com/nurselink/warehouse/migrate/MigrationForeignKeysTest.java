@@ -57,4 +57,57 @@ class MigrationForeignKeysTest {
       }
     }
   }
+
+  @Test
+  void keysSharingATableAreNeverHandedOutTogetherAndAWaitingTakerCanBeStopped() throws Exception {
+    Migration.Key ab = new Migration.Key(0, null, null, java.util.Set.of("a", "b"));
+    Migration.Key bc = new Migration.Key(1, null, null, java.util.Set.of("b", "c"));
+    Migration.Key cd = new Migration.Key(2, null, null, java.util.Set.of("c", "d"));
+    Migration.KeyQueue q = new Migration.KeyQueue(List.of(ab, bc, cd));
+    assertEquals(ab, q.take());
+    assertEquals(cd, q.take());                       // bc shares b with ab: the next free key comes first
+    java.util.concurrent.CompletableFuture<Migration.Key> third = new java.util.concurrent.CompletableFuture<>();
+    Thread taker = new Thread(() -> {
+      try {
+        third.complete(q.take());
+      } catch (InterruptedException e) {
+        third.completeExceptionally(e);
+      }
+    });
+    taker.start();
+    while (taker.getState() != Thread.State.WAITING) {   // parked in take(): b and c are held
+      Thread.onSpinWait();
+    }
+    q.done(ab);
+    assertTrue(!third.isDone(), "c is still held");       // bc cannot be handed out while cd runs
+    q.done(cd);
+    assertEquals(bc, third.get());
+    assertEquals(null, q.take());                          // nothing left: the workers end
+    // a worker that failed interrupts the others: one waiting for a key stops, one about to take stops too
+    Migration.KeyQueue q2 = new Migration.KeyQueue(List.of(ab, bc));
+    assertEquals(ab, q2.take());
+    java.util.concurrent.CompletableFuture<Migration.Key> stopped = new java.util.concurrent.CompletableFuture<>();
+    Thread waiting = new Thread(() -> {
+      try {
+        stopped.complete(q2.take());
+      } catch (InterruptedException e) {
+        stopped.completeExceptionally(e);
+      }
+    });
+    waiting.start();
+    while (waiting.getState() != Thread.State.WAITING) {
+      Thread.onSpinWait();
+    }
+    waiting.interrupt();
+    java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+        java.util.concurrent.ExecutionException.class, stopped::get);
+    assertTrue(e.getCause() instanceof InterruptedException, String.valueOf(e.getCause()));
+    q2.done(ab);
+    Thread.currentThread().interrupt();
+    try {
+      org.junit.jupiter.api.Assertions.assertThrows(InterruptedException.class, q2::take);   // bc is free, still not taken
+    } finally {
+      Thread.interrupted();
+    }
+  }
 }
