@@ -67,17 +67,7 @@ class MigrationForeignKeysTest {
     assertEquals(ab, q.take());
     assertEquals(cd, q.take());                       // bc shares b with ab: the next free key comes first
     java.util.concurrent.CompletableFuture<Migration.Key> third = new java.util.concurrent.CompletableFuture<>();
-    Thread taker = new Thread(() -> {
-      try {
-        third.complete(q.take());
-      } catch (InterruptedException e) {
-        third.completeExceptionally(e);
-      }
-    });
-    taker.start();
-    while (taker.getState() != Thread.State.WAITING) {   // parked in take(): b and c are held
-      Thread.onSpinWait();
-    }
+    parkedTaker(q, third);                                  // parked in take(): b and c are held
     q.done(ab);
     assertTrue(!third.isDone(), "c is still held");       // bc cannot be handed out while cd runs
     q.done(cd);
@@ -87,18 +77,7 @@ class MigrationForeignKeysTest {
     Migration.KeyQueue q2 = new Migration.KeyQueue(List.of(ab, bc));
     assertEquals(ab, q2.take());
     java.util.concurrent.CompletableFuture<Migration.Key> stopped = new java.util.concurrent.CompletableFuture<>();
-    Thread waiting = new Thread(() -> {
-      try {
-        stopped.complete(q2.take());
-      } catch (InterruptedException e) {
-        stopped.completeExceptionally(e);
-      }
-    });
-    waiting.start();
-    while (waiting.getState() != Thread.State.WAITING) {
-      Thread.onSpinWait();
-    }
-    waiting.interrupt();
+    parkedTaker(q2, stopped).interrupt();
     java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
         java.util.concurrent.ExecutionException.class, stopped::get);
     assertTrue(e.getCause() instanceof InterruptedException, String.valueOf(e.getCause()));
@@ -109,5 +88,21 @@ class MigrationForeignKeysTest {
     } finally {
       Thread.interrupted();
     }
+  }
+
+  /** A thread taking a key from {@code q} into {@code out}, returned once it waits in {@code take()}. */
+  private static Thread parkedTaker(Migration.KeyQueue q, java.util.concurrent.CompletableFuture<Migration.Key> out) {
+    Thread t = new Thread(() -> {
+      try {
+        out.complete(q.take());
+      } catch (InterruptedException e) {
+        out.completeExceptionally(e);
+      }
+    });
+    t.start();
+    while (t.getState() != Thread.State.WAITING) {
+      Thread.onSpinWait();
+    }
+    return t;
   }
 }
