@@ -385,7 +385,7 @@ public final class Migration {
     List<Key> keys = new ArrayList<>();
     for (TablePlan t : plan.tables()) {
       for (TablePlan.ForeignKeyPlan fk : t.foreignKeys()) {
-        keys.add(new Key(keys.size(), t, fk, t.name().equals(fk.parent()) ? Set.of(t.name()) : Set.of(t.name(), fk.parent())));
+        keys.add(new Key(keys.size(), t, fk, Set.copyOf(List.of(t.name(), fk.parent()))));
       }
     }
     if (keys.isEmpty()) {
@@ -402,7 +402,7 @@ public final class Migration {
         pg.setAutoCommit(false);
         for (Key k = take(queue); k != null; k = take(queue)) {
           try {
-            keyNotes[k.index()] = addForeignKey(pg, st, ddl, k);
+            keyNotes[k.index()] = addKey(pg, st, ddl, k);
           } finally {
             queue.done(k);
           }
@@ -429,7 +429,7 @@ public final class Migration {
   }
 
   /** One key: added and checked, else added NOT VALID, else not added; the note to report, or null. */
-  private String addForeignKey(Connection pg, Statement st, DdlWriter ddl, Key k) {
+  private String addKey(Connection pg, Statement st, DdlWriter ddl, Key k) {
     long t0 = System.nanoTime();
     TablePlan t = k.table();
     TablePlan.ForeignKeyPlan fk = k.fk();
