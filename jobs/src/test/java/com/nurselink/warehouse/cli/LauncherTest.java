@@ -245,6 +245,64 @@ class LauncherTest {
     }
   }
 
+  private static List<String> jitFlags(Path javaHome) throws IOException {
+    return Files.readAllLines(javaHome.resolve("bin/args.txt")).stream()
+        .filter(a -> a.startsWith("-XX:TieredStopAtLevel=") || a.startsWith("-XX:Tier4")).toList();
+  }
+
+  private static final List<String> QUICK = List.of("-XX:TieredStopAtLevel=1");
+  private static final List<String> FULL = List.of("-XX:Tier4InvocationThreshold=50000",
+      "-XX:Tier4MinInvocationThreshold=6000", "-XX:Tier4CompileThreshold=150000", "-XX:Tier4BackEdgeThreshold=400000");
+
+  @Test
+  void theJitIsChosenByTheSizeOfTheSourcesUnlessTold() throws Exception {
+    Path jdk = fakeJava();
+    Path work = Files.createDirectories(tmp.resolve("work-jit"));
+    // sparse files: their size is what counts, not their content
+    Path small = work.resolve("site.db");
+    Path other = work.resolve("other site.db");
+    Path big = work.resolve("big.db");
+    try (var f = new java.io.RandomAccessFile(small.toFile(), "rw")) {
+      f.setLength(20L << 20);
+    }
+    try (var f = new java.io.RandomAccessFile(other.toFile(), "rw")) {
+      f.setLength((12L << 20) - 1);
+    }
+    try (var f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+      f.setLength(32L << 20);
+    }
+    var env = java.util.Map.of("JAVA_HOME", jdk.toString(), "NURSELINK_CDS", "0");
+    record Case(List<String> expected, java.util.Map<String, String> extra, String... args) {}
+    List<Case> cases = List.of(
+        new Case(QUICK, java.util.Map.of(), "run", "--source", small.toString(), "--date", "2026-06-30"),
+        new Case(QUICK, java.util.Map.of(), "run", "--date", "2026-06-30", "--source=site.db"),
+        // 20 MiB and 12 MiB - 1 byte: together one byte under 32 MiB
+        new Case(QUICK, java.util.Map.of(), "run", "--source", "site.db", "--source", other.toString()),
+        new Case(FULL, java.util.Map.of(), "run", "--source", big.toString()),
+        new Case(FULL, java.util.Map.of(), "run", "--source", "site.db", "--source", "big.db"),
+        // a source that is not a local file, or none given (the configuration decides): full
+        new Case(FULL, java.util.Map.of(), "run", "--source", "jdbc:postgresql://127.0.0.1/app", "--date", "2026-06-30"),
+        new Case(FULL, java.util.Map.of(), "run", "--source", "missing.db"),
+        new Case(FULL, java.util.Map.of(), "run", "--date", "2026-06-30"),
+        new Case(QUICK, java.util.Map.of(), "demo"),
+        new Case(QUICK, java.util.Map.of(), "demo", "--missions", "50000"),
+        new Case(FULL, java.util.Map.of(), "demo", "--missions=50001"),
+        new Case(FULL, java.util.Map.of(), "runs"),
+        // told
+        new Case(FULL, java.util.Map.of("NURSELINK_JIT", "full"), "run", "--source", small.toString()),
+        new Case(QUICK, java.util.Map.of("NURSELINK_JIT", "quick"), "run", "--date", "2026-06-30"));
+    for (Case c : cases) {
+      var all = new java.util.HashMap<>(env);
+      all.putAll(c.extra());
+      Result r = launch(work, all, c.args());
+      assertEquals(0, r.code(), r.err());
+      assertEquals(c.expected(), jitFlags(jdk), c.extra() + " " + String.join(" ", c.args()));
+    }
+    Result refused = launch(work, java.util.Map.of("JAVA_HOME", jdk.toString(), "NURSELINK_JIT", "fast"), "runs");
+    assertEquals(2, refused.code());
+    assertEquals("nurselink: error: NURSELINK_JIT must be auto, quick or full, not 'fast'\n", refused.err());
+  }
+
   @Test
   void aClassPathEntryThatCannotBeReadLeavesTheCommandWithoutAnArchiveNotFailing() throws Exception {
     Path jdk = fakeJava();
