@@ -245,8 +245,12 @@ class LauncherTest {
     }
   }
 
+  /** The JIT flags the launcher gave the JVM (before the main class: JVM options, not the command's). */
   private static List<String> jitFlags(Path javaHome) throws IOException {
-    return Files.readAllLines(javaHome.resolve("bin/args.txt")).stream()
+    List<String> args = Files.readAllLines(javaHome.resolve("bin/args.txt"));
+    int main = args.indexOf(Main.class.getName());
+    assertTrue(main > 0, args.toString());
+    return args.subList(0, main).stream()
         .filter(a -> a.startsWith("-XX:TieredStopAtLevel=") || a.startsWith("-XX:Tier4")).toList();
   }
 
@@ -254,39 +258,43 @@ class LauncherTest {
   private static final List<String> FULL = List.of("-XX:Tier4InvocationThreshold=50000",
       "-XX:Tier4MinInvocationThreshold=6000", "-XX:Tier4CompileThreshold=150000", "-XX:Tier4BackEdgeThreshold=400000");
 
+  private static Path sparse(Path file, long size) throws IOException {
+    Files.createDirectories(file.getParent());
+    try (var f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+      f.setLength(size); // a sparse file: its size is what counts, not its content
+    }
+    return file;
+  }
+
   @Test
-  void theJitIsChosenByTheSizeOfTheSourcesUnlessTold() throws Exception {
+  void theJitIsChosenByTheSizeOfTheSourceUnlessTold() throws Exception {
     Path jdk = fakeJava();
     Path work = Files.createDirectories(tmp.resolve("work-jit"));
-    // sparse files: their size is what counts, not their content
-    Path small = work.resolve("site.db");
-    Path other = work.resolve("other site.db");
-    Path big = work.resolve("big.db");
-    try (var f = new java.io.RandomAccessFile(small.toFile(), "rw")) {
-      f.setLength(20L << 20);
-    }
-    try (var f = new java.io.RandomAccessFile(other.toFile(), "rw")) {
-      f.setLength((12L << 20) - 1);
-    }
-    try (var f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
-      f.setLength(32L << 20);
-    }
+    Path small = sparse(work.resolve("site.db"), (32L << 20) - 1);
+    Path spaced = sparse(work.resolve("a site/with spaces.db"), 1L << 20);
+    Path big = sparse(work.resolve("big.db"), 32L << 20);
     var env = java.util.Map.of("JAVA_HOME", jdk.toString(), "NURSELINK_CDS", "0");
     record Case(List<String> expected, java.util.Map<String, String> extra, String... args) {}
     List<Case> cases = List.of(
+        // one byte under 32 MiB, and 32 MiB
         new Case(QUICK, java.util.Map.of(), "run", "--source", small.toString(), "--date", "2026-06-30"),
-        new Case(QUICK, java.util.Map.of(), "run", "--date", "2026-06-30", "--source=site.db"),
-        // 20 MiB and 12 MiB - 1 byte: together one byte under 32 MiB
-        new Case(QUICK, java.util.Map.of(), "run", "--source", "site.db", "--source", other.toString()),
         new Case(FULL, java.util.Map.of(), "run", "--source", big.toString()),
-        new Case(FULL, java.util.Map.of(), "run", "--source", "site.db", "--source", "big.db"),
-        // a source that is not a local file, or none given (the configuration decides): full
+        new Case(QUICK, java.util.Map.of(), "run", "--date", "2026-06-30", "--source=site.db"),
+        new Case(QUICK, java.util.Map.of(), "run", "--source=" + spaced),
+        new Case(QUICK, java.util.Map.of(), "run", "--source", "jdbc:sqlite:site.db"),
+        new Case(FULL, java.util.Map.of(), "run", "--source", "jdbc:sqlite:big.db"),
+        // not a local file, none given (the configuration decides), or no value: full
         new Case(FULL, java.util.Map.of(), "run", "--source", "jdbc:postgresql://127.0.0.1/app", "--date", "2026-06-30"),
         new Case(FULL, java.util.Map.of(), "run", "--source", "missing.db"),
         new Case(FULL, java.util.Map.of(), "run", "--date", "2026-06-30"),
+        new Case(FULL, java.util.Map.of(), "run", "--date", "2026-06-30", "--source"),
+        new Case(FULL, java.util.Map.of(), "run", "--source="),
+        // the demo generates its data unless data/nurselink.db is there
         new Case(QUICK, java.util.Map.of(), "demo"),
         new Case(QUICK, java.util.Map.of(), "demo", "--missions", "50000"),
+        new Case(QUICK, java.util.Map.of(), "demo", "--missions=50000"),
         new Case(FULL, java.util.Map.of(), "demo", "--missions=50001"),
+        new Case(FULL, java.util.Map.of(), "demo", "--missions", "060000"),
         new Case(FULL, java.util.Map.of(), "runs"),
         // told
         new Case(FULL, java.util.Map.of("NURSELINK_JIT", "full"), "run", "--source", small.toString()),
@@ -296,11 +304,28 @@ class LauncherTest {
       all.putAll(c.extra());
       Result r = launch(work, all, c.args());
       assertEquals(0, r.code(), r.err());
+      assertEquals("", r.err(), String.join(" ", c.args()));
       assertEquals(c.expected(), jitFlags(jdk), c.extra() + " " + String.join(" ", c.args()));
     }
+    // a demo over the data it generated before is judged by that file
+    sparse(work.resolve("data/nurselink.db"), 32L << 20);
+    assertEquals(0, launch(work, env, "demo", "--missions", "1000").code());
+    assertEquals(FULL, jitFlags(jdk));
+    sparse(work.resolve("data/nurselink.db"), 1L << 20);
+    assertEquals(0, launch(work, env, "demo", "--missions", "1000000").code());
+    assertEquals(QUICK, jitFlags(jdk));
+    // the run that records the class-data archive gets the same flags
+    noArchive();
+    Result recording = launch(work, java.util.Map.of("JAVA_HOME", jdk.toString()), "run", "--source", "site.db");
+    assertEquals(0, recording.code(), recording.err());
+    assertRecords(cdsFlags(jdk));
+    assertEquals(QUICK, jitFlags(jdk));
+    noArchive();
+    // a wrong value is refused before anything is built or started
+    Files.delete(jdk.resolve("bin/args.txt"));
     Result refused = launch(work, java.util.Map.of("JAVA_HOME", jdk.toString(), "NURSELINK_JIT", "fast"), "runs");
-    assertEquals(2, refused.code());
-    assertEquals("nurselink: error: NURSELINK_JIT must be auto, quick or full, not 'fast'\n", refused.err());
+    assertEquals(new Result(2, "", "nurselink: error: NURSELINK_JIT must be auto, quick or full, not 'fast'\n"), refused);
+    assertFalse(Files.exists(jdk.resolve("bin/args.txt")));
   }
 
   @Test
