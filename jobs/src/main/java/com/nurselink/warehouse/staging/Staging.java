@@ -7,7 +7,6 @@ import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.date_from_unix_date;
 import static org.apache.spark.sql.functions.from_utc_timestamp;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.row_number;
@@ -199,6 +198,8 @@ public final class Staging {
         udf((UDF1<String, Double>) Numbers::parse, DataTypes.DoubleType).withName("parse_number");
     UserDefinedFunction textUdf =
         udf((UDF1<String, String>) Text::strip, DataTypes.StringType).withName("strip_text");
+    UserDefinedFunction enumUdf =
+        udf((UDF1<String, String>) Text::stripLower, DataTypes.StringType).withName("strip_lower_text");
     UserDefinedFunction timestampUdf =
         udf((UDF1<String, Long>) s -> Timestamps.parseMicros(s, zone), DataTypes.LongType)
             .withName("parse_timestamp");
@@ -209,7 +210,7 @@ public final class Staging {
       typed.put(c, idUdf.apply(col(c)));
     }
     r.texts().forEach((clean, source) -> typed.put(clean, textUdf.apply(col(source))));
-    typed.put(r.enumColumn(), lower(textUdf.apply(col(r.enumColumn()))));
+    typed.put(r.enumColumn(), enumUdf.apply(col(r.enumColumn())));
     for (String c : r.numbers()) {
       typed.put(c, numberUdf.apply(col(c)));
     }
