@@ -99,7 +99,9 @@ class DagFileTest {
   void tasksRunSparkSubmitWithTheJobAndTheBusinessDate() throws IOException {
     String src = Files.readString(repo.resolve("dags/nurselink_nightly.py"));
     assertTrue(src.contains("BUSINESS_TZ = \"Europe/Paris\""));
-    for (String part : List.of("--master {{ var.value.get('nurselink_spark_master', 'local[*]') }}",
+    for (String part : List.of("--master {{ var.value.get('nurselink_spark_master', 'local[*]') }}\"\n"
+        + "    \" {{ var.value.get('nurselink_spark_submit_options', '') }}\"\n"
+        + "    \" --class com.nurselink.warehouse.cli.Main",
         "--class com.nurselink.warehouse.cli.Main", "{{ var.value.get('nurselink_jar', ",
         " run --env {{ var.value.get('nurselink_env', 'prod') }}",
         " --date {{ ds }}", " --jobs \"",
