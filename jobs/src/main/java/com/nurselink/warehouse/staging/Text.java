@@ -34,9 +34,10 @@ public final class Text {
 
   /**
    * {@link #strip} then lower-cased by Unicode's default case mapping ({@link java.util.Locale#ROOT}):
-   * the enumerated values (statuses, roles) as staging compares them. Spark's {@code lower()} would
-   * give the same values, but its first call initialises ICU's case mapping, about 2 s of one task
-   * of every run (a fifteenth of a small site's nightly, BENCHMARKS.md).
+   * the enumerated values (statuses, roles) as staging compares them. Spark's {@code lower()} gives
+   * the same value whenever either result is ASCII, so the same contract values (TextTest); it is not
+   * used because its first call initialises ICU's case mapping, about 2 s of one task of every run
+   * (about 8 % of a small site's nightly, BENCHMARKS.md).
    */
   public static String stripLower(String s) {
     String t = strip(s);
