@@ -110,6 +110,7 @@ public final class Pipeline {
 
   private static void runJobs(RunContext ctx, List<String> jobs, Ledger ledger, Alerts alerts, Alerts.Rules rules,
       List<Outcome> outcomes, Lineage lineage) {
+    boolean smallSaid = false;
     for (String id : jobs) {
       PipelineJob job = JOBS.get(id).get();
       Lineage.JobRun jobRun = new Lineage.JobRun(ctx.runId(), id, ctx.date(), ctx.zone());
@@ -120,7 +121,16 @@ public final class Pipeline {
       }
       long t0 = System.nanoTime();
       try {
-        JobResult r = job.run(ctx);
+        JobResult r;
+        try (InputPlanning.Applied planning = InputPlanning.apply(ctx, id)) {
+          if (planning.changed() && !smallSaid) {
+            smallSaid = true;
+            ctx.progress().info("run", "small input (at most " + String.format(Locale.ROOT, "%,d",
+                ctx.settings().getInt(ConfigKey.SPARK_SMALL_INPUT_ROWS)) + " rows, spark.small-input-rows): one "
+                + "shuffle partition, no adaptive execution, no broadcast joins");
+          }
+          r = job.run(ctx);
+        }
         double secs = (System.nanoTime() - t0) / 1e9;
         if (r.skipped() != null) {
           if (ledger != null) {

@@ -1,0 +1,116 @@
+package com.nurselink.warehouse.pipeline;
+
+import com.nurselink.warehouse.config.ConfigKey;
+import com.nurselink.warehouse.contract.SourceContract;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.RuntimeConfig;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * How Spark plans a job for the size of its input. Over a small input (at most
+ * {@code spark.small-input-rows} rows), a job runs with one shuffle partition, without adaptive query
+ * execution and without broadcast joins: each table written is then one Spark job, where adaptive
+ * execution makes a job of every shuffle and broadcast stage (76 jobs for a nightly over 2,000
+ * missions, 31 this way), and there is nothing for it to adapt: one partition holds the whole input.
+ * Larger inputs keep the session's settings (adaptive execution, {@code spark.shuffle-partitions}).
+ *
+ * <p>The results are the same either way (a test compares every table of both plannings); only the
+ * number of jobs, stages and tasks differs. A Spark setting the configuration names
+ * ({@code --conf spark.sql.adaptive.enabled=...}) is left as the user set it.
+ */
+public final class InputPlanning {
+  public static final String ADAPTIVE = "spark.sql.adaptive.enabled";
+  public static final String BROADCAST_THRESHOLD = "spark.sql.autoBroadcastJoinThreshold";
+  public static final String SHUFFLE_PARTITIONS = "spark.sql.shuffle.partitions";
+
+  private InputPlanning() {}
+
+  /** The Spark settings for a job over {@code rows} input rows: empty unless the input is small. */
+  public static Map<String, String> settings(long rows, long smallInputRows) {
+    if (smallInputRows <= 0 || rows > smallInputRows) {
+      return Map.of();
+    }
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put(ADAPTIVE, "false");
+    m.put(BROADCAST_THRESHOLD, "-1");
+    m.put(SHUFFLE_PARTITIONS, "1");
+    return m;
+  }
+
+  /**
+   * The rows a job of the run reads, from the lake's snapshot summaries (no Spark job): per source
+   * table, the larger of its clean table and its raw rows of the run's date; null for the extract,
+   * whose input is the source (its reads and writes have no shuffle to plan).
+   */
+  static Long inputRows(RunContext ctx, String job) {
+    if (job.equals("extract")) {
+      return null;
+    }
+    String day = ctx.date().toString();
+    long rows = 0;
+    for (String t : SourceContract.names()) {
+      long clean = ctx.lake().totalRows(ctx.spark(), "clean", t);
+      long raw = ctx.lake().latestSummary(ctx.spark(), "raw", t,
+              m -> day.equals(m.get(ExtractJob.EXTRACT_DATE_PROPERTY)))
+          .map(m -> Long.parseLong(m.getOrDefault("added-records", "0"))).orElse(0L);
+      rows += Math.max(clean, raw);
+    }
+    return rows;
+  }
+
+  /**
+   * Sets the planning of one job of the run on the session, except the keys the configuration sets;
+   * closing the returned handle puts the former values back.
+   */
+  static Applied apply(RunContext ctx, String job) {
+    Long rows = inputRows(ctx, job);
+    if (rows == null) {
+      return new Applied(ctx.spark().conf(), Map.of());
+    }
+    Map<String, String> wanted = new LinkedHashMap<>(
+        settings(rows, ctx.settings().getInt(ConfigKey.SPARK_SMALL_INPUT_ROWS)));
+    Set<String> userKeys = ctx.settings().sparkPassthrough().keySet();
+    wanted.keySet().removeAll(userKeys);
+    return Applied.set(ctx.spark(), wanted);
+  }
+
+  /** Settings set on a session for one job, and the values they replaced. */
+  public static final class Applied implements AutoCloseable {
+    private final RuntimeConfig conf;
+    private final Map<String, String> former;
+
+    private Applied(RuntimeConfig conf, Map<String, String> former) {
+      this.conf = conf;
+      this.former = former;
+    }
+
+    /** Sets {@code values} on the session's runtime configuration. */
+    public static Applied set(SparkSession spark, Map<String, String> values) {
+      RuntimeConfig conf = spark.conf();
+      Map<String, String> former = new LinkedHashMap<>();
+      values.forEach((k, v) -> {
+        former.put(k, conf.getOption(k).isDefined() ? conf.get(k) : null);
+        conf.set(k, v);
+      });
+      return new Applied(conf, former);
+    }
+
+    /** Whether anything was set. */
+    public boolean changed() {
+      return !former.isEmpty();
+    }
+
+    @Override
+    public void close() {
+      former.forEach((k, v) -> {
+        if (v == null) {
+          conf.unset(k);
+        } else {
+          conf.set(k, v);
+        }
+      });
+    }
+  }
+}
