@@ -2,23 +2,28 @@ package com.nurselink.warehouse.pipeline;
 
 import com.nurselink.warehouse.config.ConfigKey;
 import com.nurselink.warehouse.contract.SourceContract;
+import com.nurselink.warehouse.util.Errors;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.RuntimeConfig;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * How Spark plans a job for the size of its input. Over a small input (at most
  * {@code spark.small-input-rows} rows), a job runs with one shuffle partition, without adaptive query
- * execution and without broadcast joins: each table written is then one Spark job, where adaptive
- * execution makes a job of every shuffle and broadcast stage (76 jobs for a nightly over 2,000
- * missions, 31 this way), and there is nothing for it to adapt: one partition holds the whole input.
- * Larger inputs keep the session's settings (adaptive execution, {@code spark.shuffle-partitions}).
+ * execution and without the broadcast joins Spark would choose by size (the stage job's explicit one
+ * stays): a table written is then about one Spark job, where adaptive execution makes a job of every
+ * shuffle and broadcast stage (76 jobs for a nightly over 2,000 missions, 31 this way), and there is
+ * nothing for it to adapt: one partition holds the whole input. Larger inputs keep the session's
+ * settings (adaptive execution, {@code spark.shuffle-partitions}).
  *
  * <p>The results are the same either way (a test compares every table of both plannings); only the
- * number of jobs, stages and tasks differs. A Spark setting the configuration names
- * ({@code --conf spark.sql.adaptive.enabled=...}) is left as the user set it.
+ * number of jobs, stages and tasks differs. A setting given in the configuration
+ * ({@code --conf spark.sql.adaptive.enabled=...}) or when the JVM was launched (spark-submit's
+ * {@code --conf}, {@code spark-defaults.conf}, {@code -D}) is left as it is.
  */
 public final class InputPlanning {
   public static final String ADAPTIVE = "spark.sql.adaptive.enabled";
@@ -41,11 +46,13 @@ public final class InputPlanning {
 
   /**
    * The rows a job of the run reads, from the lake's snapshot summaries (no Spark job): per source
-   * table, the larger of its clean table and its raw rows of the run's date; null for the extract,
-   * whose input is the source (its reads and writes have no shuffle to plan).
+   * table, the larger of its clean table and its raw rows of the run's date (an estimate: an
+   * incremental stage reads both, the models read the warehouse tables they continue too). Null for
+   * the jobs this planning leaves alone: the extract (its input is the source, its reads and writes
+   * have no shuffle) and the load (no Spark query).
    */
   static Long inputRows(RunContext ctx, String job) {
-    if (job.equals("extract")) {
+    if (job.equals("extract") || job.equals("load")) {
       return null;
     }
     String day = ctx.date().toString();
@@ -61,25 +68,43 @@ public final class InputPlanning {
   }
 
   /**
-   * Sets the planning of one job of the run on the session, except the keys the configuration sets;
-   * closing the returned handle puts the former values back.
+   * Sets the planning of one job of the run on the session, but the keys the configuration or the
+   * JVM's launch set; closing the returned handle puts the former values back. When the input cannot
+   * be counted, the job keeps the session's planning and the run says why.
    */
   static Applied apply(RunContext ctx, String job) {
-    Long rows = inputRows(ctx, job);
-    if (rows == null) {
-      return new Applied(ctx.spark().conf(), Map.of());
+    int threshold = ctx.settings().getInt(ConfigKey.SPARK_SMALL_INPUT_ROWS);
+    if (threshold <= 0) {
+      return Applied.NONE;
     }
-    Map<String, String> wanted = new LinkedHashMap<>(
-        settings(rows, ctx.settings().getInt(ConfigKey.SPARK_SMALL_INPUT_ROWS)));
+    Long rows;
+    try {
+      rows = inputRows(ctx, job);
+    } catch (RuntimeException e) {
+      ctx.progress().info(job, "warning: planned as for a large input: cannot count its input rows: "
+          + Errors.oneLine(e));
+      return Applied.NONE;
+    }
+    if (rows == null) {
+      return Applied.NONE;
+    }
+    Map<String, String> wanted = new LinkedHashMap<>(settings(rows, threshold));
     Set<String> userKeys = ctx.settings().sparkPassthrough().keySet();
-    wanted.keySet().removeAll(userKeys);
-    return Applied.set(ctx.spark(), wanted);
+    wanted.keySet().removeIf(k -> userKeys.contains(k) || System.getProperty(k) != null);
+    Applied a = Applied.set(ctx.spark(), wanted);
+    a.description = String.format(Locale.ROOT, "small input: %,d rows (spark.small-input-rows %,d): %s", rows,
+        threshold, wanted.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+            .collect(Collectors.joining(", ")));
+    return a;
   }
 
   /** Settings set on a session for one job, and the values they replaced. */
   public static final class Applied implements AutoCloseable {
+    static final Applied NONE = new Applied(null, Map.of());
+
     private final RuntimeConfig conf;
     private final Map<String, String> former;
+    private String description;
 
     private Applied(RuntimeConfig conf, Map<String, String> former) {
       this.conf = conf;
@@ -91,7 +116,8 @@ public final class InputPlanning {
       RuntimeConfig conf = spark.conf();
       Map<String, String> former = new LinkedHashMap<>();
       values.forEach((k, v) -> {
-        former.put(k, conf.getOption(k).isDefined() ? conf.get(k) : null);
+        // contains: set explicitly (getOption would answer a key's default as if it were set)
+        former.put(k, conf.contains(k) ? conf.get(k) : null);
         conf.set(k, v);
       });
       return new Applied(conf, former);
@@ -100,6 +126,11 @@ public final class InputPlanning {
     /** Whether anything was set. */
     public boolean changed() {
       return !former.isEmpty();
+    }
+
+    /** What was set and why, for the run's log; null when nothing was. */
+    public String description() {
+      return changed() ? description : null;
     }
 
     @Override

@@ -110,7 +110,6 @@ public final class Pipeline {
 
   private static void runJobs(RunContext ctx, List<String> jobs, Ledger ledger, Alerts alerts, Alerts.Rules rules,
       List<Outcome> outcomes, Lineage lineage) {
-    boolean smallSaid = false;
     for (String id : jobs) {
       PipelineJob job = JOBS.get(id).get();
       Lineage.JobRun jobRun = new Lineage.JobRun(ctx.runId(), id, ctx.date(), ctx.zone());
@@ -122,13 +121,9 @@ public final class Pipeline {
       long t0 = System.nanoTime();
       try {
         JobResult r;
+        String planned;
         try (InputPlanning.Applied planning = InputPlanning.apply(ctx, id)) {
-          if (planning.changed() && !smallSaid) {
-            smallSaid = true;
-            ctx.progress().info("run", "small input (at most " + String.format(Locale.ROOT, "%,d",
-                ctx.settings().getInt(ConfigKey.SPARK_SMALL_INPUT_ROWS)) + " rows, spark.small-input-rows): one "
-                + "shuffle partition, no adaptive execution, no broadcast joins");
-          }
+          planned = planning.description();
           r = job.run(ctx);
         }
         double secs = (System.nanoTime() - t0) / 1e9;
@@ -141,6 +136,9 @@ public final class Pipeline {
           List<Lake.Commit> none = ctx.lake().takeCommits();
           lineage.complete(jobRun, () -> io(lineage, ctx, id, none, false));
           continue;
+        }
+        if (planned != null) {
+          ctx.progress().info(id, planned);
         }
         List<Lake.Commit> commits = ctx.lake().takeCommits();
         Map<String, Long> snapshots = Lake.snapshotIds(commits);

@@ -5,20 +5,28 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nurselink.warehouse.SparkTestBase;
+import com.nurselink.warehouse.contract.SourceContract;
 import com.nurselink.warehouse.generate.Generator;
+import com.nurselink.warehouse.lake.Lake;
+import com.nurselink.warehouse.model.ModelRegistry;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A nightly over a small input is planned for it (one shuffle partition, no adaptive execution, no
- * broadcast joins): at most 40 Spark jobs over 2,000 missions, and the same tables as the planning
- * of large inputs.
+ * broadcast joins chosen by size): at most 40 Spark jobs over 2,000 missions, and the same tables as
+ * the planning of large inputs.
  */
 class InputPlanningRunTest extends SparkTestBase {
-  private static final String SMALL_LINE = "small input (at most";
+  private static final Pattern SMALL_LINE = Pattern.compile("(?m)^\\[ *[0-9.]+s\\] (\\w+) +small input: ([0-9,]+) rows"
+      + " \\(spark\\.small-input-rows [0-9,]+\\): (.*)$");
 
   @TempDir Path dir;
 
@@ -28,29 +36,80 @@ class InputPlanningRunTest extends SparkTestBase {
     return Long.parseLong(m.group(1));
   }
 
+  /** The jobs planned for a small input, each with the settings it got. */
+  private static List<String> smallJobs(String output) {
+    List<String> jobs = new ArrayList<>();
+    Matcher m = SMALL_LINE.matcher(output);
+    while (m.find()) {
+      jobs.add(m.group(1) + ": " + m.group(3));
+    }
+    return jobs;
+  }
+
   @Test
   void theNightlyOverTwoThousandMissionsRunsAtMostFortySparkJobs() throws Exception {
     Path db = dir.resolve("m2000.db");
     Generator.create().missions(2000).seed(5).writeSqlite(db);
     Runs.Result r = Runs.inProcess(Runs.runArgs(dir.resolve("run"), db.toString(), "2026-03-31"));
     assertEquals(0, r.code(), r.all());
-    assertTrue(r.all().contains(SMALL_LINE), r.all());
+    String all = "spark.sql.adaptive.enabled=false, spark.sql.autoBroadcastJoinThreshold=-1, "
+        + "spark.sql.shuffle.partitions=1";
+    // every job but the extract (its input is the source), the load (no Spark query) and the serve
+    // job, skipped (no Redis)
+    assertEquals(List.of("stage: " + all, "model: " + all, "kpis: " + all, "features: " + all),
+        smallJobs(r.all()), r.all());
     long jobs = sparkJobs(r.all());
     assertTrue(jobs <= 40, "spark jobs: " + jobs + "\n" + r.all());
   }
 
   @Test
   void aSmallAndALargePlanningGiveTheSameTables() throws Exception {
-    // the shared nightly (a dirty source: quarantined rows, duplicate ids) ran with the small planning
-    SharedNightly shared = SharedNightly.get(spark());
+    // a dirty source: quarantined rows, duplicate ids ranked by a window
+    Path db = dir.resolve("dirty.db");
+    Generator.create().missions(150).seed(11).dirty(true).writeSqlite(db);
+    Path small = dir.resolve("small");
+    // a Spark setting of the configuration is left as it is
+    Runs.Result s = Runs.inProcess(Runs.runArgs(small, db.toString(), "2026-03-30",
+        "--conf", "spark.sql.autoBroadcastJoinThreshold=10485760"));
+    assertEquals(0, s.code(), s.all());
+    List<String> planned = smallJobs(s.all());
+    assertEquals(4, planned.size(), s.all());
+    for (String p : planned) {
+      assertTrue(p.endsWith(": spark.sql.adaptive.enabled=false, spark.sql.shuffle.partitions=1"), s.all());
+    }
     Path large = dir.resolve("large");
-    Runs.Result r = Runs.inProcess(Runs.runArgs(large, shared.source().toString(), SharedNightly.D1,
-        "--conf", "spark.small-input-rows=10"));
+    // as a large site runs: 8 shuffle partitions, kept as they are (no coalescing)
+    Runs.Result r = Runs.inProcess(Runs.runArgs(large, db.toString(), "2026-03-30",
+        "--conf", "spark.small-input-rows=0", "--conf", "spark.shuffle-partitions=8",
+        "--conf", "spark.sql.adaptive.coalescePartitions.enabled=false"));
     assertEquals(0, r.code(), r.all());
-    assertFalse(r.all().contains(SMALL_LINE), r.all());
-    Runs.assertSameContent(shared.warehouse(), Runs.duckContent(large.resolve("wh.duckdb")),
-        "the warehouse planned for a large input");
-    assertTrue(shared.output().contains(SMALL_LINE), shared.output());
-    assertTrue(sparkJobs(shared.output()) < sparkJobs(r.all()), shared.output() + "\n" + r.all());
+    assertEquals(List.of(), smallJobs(r.all()), r.all());
+    assertTrue(sparkJobs(s.all()) < sparkJobs(r.all()), s.all() + "\n" + r.all());
+
+    Runs.assertSameContent(Runs.duckContent(large.resolve("wh.duckdb")), Runs.duckContent(small.resolve("wh.duckdb")),
+        "the warehouse planned for a small input");
+    Lake smallLake = new Lake(small.resolve("lake"));
+    Lake largeLake = new Lake(large.resolve("lake"));
+    List<String[]> tables = new ArrayList<>();
+    for (String t : SourceContract.names()) {
+      tables.add(new String[] {"clean", t});
+      tables.add(new String[] {"quarantine", t});
+    }
+    for (ModelRegistry.Model m : ModelRegistry.gold()) {
+      tables.add(new String[] {m.namespace(), m.name()});
+    }
+    long quarantined = 0;
+    for (String[] t : tables) {
+      Dataset<Row> a = smallLake.read(spark(), t[0], t[1]);
+      Dataset<Row> b = largeLake.read(spark(), t[0], t[1]);
+      String name = t[0] + "." + t[1];
+      assertEquals(a.count(), b.count(), name);
+      assertEquals(0, a.exceptAll(b).count(), name);
+      assertEquals(0, b.exceptAll(a).count(), name);
+      if (t[0].equals("quarantine")) {
+        quarantined += a.count();
+      }
+    }
+    assertTrue(quarantined > 0, "the dirty source has quarantined rows");
   }
 }

@@ -29,15 +29,12 @@ public final class SharedNightly {
   private final Path source;
   private final Map<String, List<String>> warehouse;
   private final Map<String, List<Row>> features;
-  private final String output;
 
-  private SharedNightly(Path dir, Path source, Map<String, List<String>> warehouse, Map<String, List<Row>> features,
-      String output) {
+  private SharedNightly(Path dir, Path source, Map<String, List<String>> warehouse, Map<String, List<Row>> features) {
     this.dir = dir;
     this.source = source;
     this.warehouse = warehouse;
     this.features = features;
-    this.output = output;
   }
 
   /** The nightly, run on first use. */
@@ -63,7 +60,7 @@ public final class SharedNightly {
         features.put(m.name(), lake.read(spark, m.namespace(), m.name()).collectAsList().stream()
             .sorted((a, b) -> a.toString().compareTo(b.toString())).toList());
       }
-      instance = new SharedNightly(run, source, Runs.duckContent(run.resolve("wh.duckdb")), features, r.all());
+      instance = new SharedNightly(run, source, Runs.duckContent(run.resolve("wh.duckdb")), features);
     }
     return instance;
   }
@@ -81,11 +78,6 @@ public final class SharedNightly {
   /** The DuckDB warehouse after the run ({@link Runs#duckContent}). */
   public Map<String, List<String>> warehouse() {
     return warehouse;
-  }
-
-  /** What the run printed (its progress lines and summary). */
-  public String output() {
-    return output;
   }
 
   /** The rows of each feature set after the run, sorted. */
