@@ -14,10 +14,10 @@ import org.apache.spark.sql.SparkSession;
 /**
  * How Spark plans a job for the size of its input. Over a small input (at most
  * {@code spark.small-input-rows} rows), a job runs with one shuffle partition, without adaptive query
- * execution and without the broadcast joins Spark would choose by size (the stage job's explicit one
- * stays): a table written is then about one Spark job, where adaptive execution makes a job of every
- * shuffle and broadcast stage (76 jobs for a nightly over 2,000 missions, 31 this way), and there is
- * nothing for it to adapt: one partition holds the whole input. Larger inputs keep the session's
+ * execution and without broadcast joins (the stage job's hint included, {@code Staging}): a table
+ * written is then one Spark job, where adaptive execution makes a job of every shuffle and broadcast
+ * stage (76 jobs for a nightly over 2,000 missions, 23 this way), and there is nothing for it to
+ * adapt: one partition holds the whole input. Larger inputs keep the session's
  * settings (adaptive execution, {@code spark.shuffle-partitions}).
  *
  * <p>The results are the same either way (a test compares every table of both plannings); only the

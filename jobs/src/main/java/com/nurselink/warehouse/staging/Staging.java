@@ -82,7 +82,8 @@ import org.apache.spark.sql.types.StructField;
  *
  * <p>Cost: only the valid rows of an id carried by several raw rows are shuffled and sorted; those
  * ids are found by a narrow aggregation of the id column alone (no other column is read or parsed
- * for it) and broadcast.
+ * for it) and broadcast, unless the session turned broadcast joins off (a small input's planning:
+ * every row then goes through one sort-merge join, in one partition).
  */
 public final class Staging {
   private Staging() {}
@@ -177,6 +178,14 @@ public final class Staging {
    *
    * @param zoneId the business time zone, e.g. {@code Europe/Paris}
    */
+  /**
+   * Whether the session turned broadcast joins off ({@code spark.sql.autoBroadcastJoinThreshold} -1,
+   * as the planning of a small input does): the duplicate ids are then joined without the hint.
+   */
+  static boolean broadcastsOff(Dataset<Row> raw) {
+    return raw.sparkSession().conf().get("spark.sql.autoBroadcastJoinThreshold").trim().equals("-1");
+  }
+
   public static Result stage(String table, Dataset<Row> raw, String zoneId) {
     return stage(table, raw, zoneId, null);
   }
@@ -265,8 +274,9 @@ public final class Staging {
         .count()
         .filter(col("count").gt(1))
         .select(col(DUP_ID));
+    Dataset<Row> dupFlags = duplicateIds.withColumn(DUPLICATED, lit(true));
     Dataset<Row> flagged = checked
-        .join(broadcast(duplicateIds.withColumn(DUPLICATED, lit(true))), valid.and(t(SourceContract.ID).equalTo(col(DUP_ID))),
+        .join(broadcastsOff(raw) ? dupFlags : broadcast(dupFlags), valid.and(t(SourceContract.ID).equalTo(col(DUP_ID))),
             "left_outer")
         .drop(DUP_ID);
     Column competing = col(DUPLICATED).isNotNull();
