@@ -32,14 +32,30 @@ import org.apache.spark.sql.SparkSession;
  * partitioned by month (LIST on {@code start_month}); its partitions are created on demand.
  */
 public final class PostgresWarehouse {
+  /** Tables loaded at the same time by default, each on its own connection. */
+  public static final int DEFAULT_LOAD_CONNECTIONS = 2;
+
   private final String url;
+  private final int loadConnections;
 
   public PostgresWarehouse(String url) {
+    this(url, DEFAULT_LOAD_CONNECTIONS);
+  }
+
+  /**
+   * The warehouse at {@code url}, loaded {@code loadConnections} tables at a time: the rows of one
+   * table are read from the lake and formatted while the server parses and indexes another's.
+   */
+  public PostgresWarehouse(String url, int loadConnections) {
     if (url == null || !url.startsWith("jdbc:postgresql:")) {
       throw new com.nurselink.warehouse.config.ConfigException(
           "warehouse.url must be a jdbc:postgresql:// URL (set NURSELINK_WAREHOUSE_URL)");
     }
+    if (loadConnections < 1) {
+      throw new IllegalArgumentException("loadConnections must be at least 1");
+    }
     this.url = url;
+    this.loadConnections = loadConnections;
   }
 
   public String display() {
@@ -117,58 +133,126 @@ public final class PostgresWarehouse {
         copies.put(g, todo);
       }
       c.commit();
-      for (Map.Entry<GoldTables.Gold, List<Copy>> t : copies.entrySet()) {
-        GoldTables.Gold g = t.getKey();
-        List<String> cols = columns.get(g);
-        long n = 0;
-        for (Copy copy : t.getValue()) {
-          if (!g.partitioned()) {
-            try (Statement st = c.createStatement()) {
-              st.execute("DELETE FROM " + g.name());
-            }
-          } else {
-            if (g.name().equals("fact_contract")) {
-              ensureContractPartition(c, copy.value());
-            }
-            deletePartition(c, g, copy.value());
-          }
-          // the partition's files read here, not by Spark: no Spark job per partition
-          try (var rows = lake.records(spark, g.layer(), g.name(), copy.files())) {
-            n += PgCopy.copyRecords(c, g.name(), cols, lake.icebergSchema(spark, g.layer(), g.name()).asStruct(),
-                rows.iterator());
-          } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("reading " + g.layer() + "." + g.name() + " from the lake", e);
-          }
-          recordFingerprint(c, g.name(), copy.partition(), copy.fingerprint());
-          c.commit();
-        }
-        if (g.partitioned()) {
-          // partitions gone from the lake
-          List<String> parts = partitions.get(g);
-          for (Map.Entry<String, String> e : loaded.entrySet()) {
-            String key = e.getKey();
-            if (key.startsWith(g.name() + "/") && key.length() > g.name().length() + 1) {
-              String part = key.substring(g.name().length() + 1);
-              if (!parts.contains(part)) {
-                deletePartition(c, g, part.substring(part.indexOf('=') + 1));
-                try (PreparedStatement del = c.prepareStatement(
-                    "DELETE FROM warehouse_loaded_partitions WHERE table_name = ? AND partition = ?")) {
-                  del.setString(1, g.name());
-                  del.setString(2, part);
-                  del.executeUpdate();
-                }
-                c.commit();
-              }
-            }
-          }
-        }
-        counts.put(g.name(), n);
-      }
+      counts.putAll(loadTables(spark, lake, copies, columns, partitions, loaded));
     } catch (SQLException e) {
       throw new SQLException("loading the PostgreSQL warehouse " + display() + ": "
           + Secrets.maskText(e.getMessage()), e.getSQLState(), e);
     }
     return counts;
+  }
+
+  /**
+   * Loads the tables, {@code loadConnections} at a time (largest first), each on its own connection
+   * and each partition in its own transaction as before; returns the rows copied per table, in the
+   * order of {@code copies}. After a failure no other partition starts; the first failure is thrown.
+   */
+  private Map<String, Long> loadTables(SparkSession spark, Lake lake, Map<GoldTables.Gold, List<Copy>> copies,
+      Map<GoldTables.Gold, List<String>> columns, Map<GoldTables.Gold, List<String>> partitions,
+      Map<String, String> loaded) throws SQLException {
+    List<GoldTables.Gold> order = new ArrayList<>(copies.keySet());
+    Map<GoldTables.Gold, Long> size = new HashMap<>();
+    for (GoldTables.Gold g : order) {
+      size.put(g, lake.totalRows(spark, g.layer(), g.name()));
+    }
+    order.sort(java.util.Comparator.comparing((GoldTables.Gold g) -> size.get(g)).reversed());
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    int threads = Math.max(1, Math.min(loadConnections, order.size()));
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "nurselink-pg-load");
+      t.setDaemon(true);
+      return t;
+    });
+    Map<GoldTables.Gold, java.util.concurrent.Future<Long>> futures = new HashMap<>();
+    try {
+      for (GoldTables.Gold g : order) {
+        futures.put(g, pool.submit(() -> {
+          try (Connection c = open()) {
+            c.setAutoCommit(false);
+            return loadTable(spark, lake, c, g, copies.get(g), columns.get(g), partitions.get(g), loaded, stop);
+          } catch (SQLException | RuntimeException e) {
+            stop.set(true);
+            throw e;
+          }
+        }));
+      }
+      Map<String, Long> counts = new LinkedHashMap<>();
+      Throwable first = null;
+      for (GoldTables.Gold g : copies.keySet()) {
+        try {
+          counts.put(g.name(), futures.get(g).get());
+        } catch (java.util.concurrent.ExecutionException e) {
+          first = first == null ? e.getCause() : first;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          stop.set(true);
+          throw new SQLException("interrupted while loading the warehouse", e);
+        }
+      }
+      if (first instanceof SQLException se) {
+        throw se;
+      }
+      if (first instanceof RuntimeException re) {
+        throw re;
+      }
+      if (first != null) {
+        throw new IllegalStateException(first);
+      }
+      return counts;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** One table's partitions, each deleted and copied in one transaction, then the partitions gone from the lake. */
+  private static long loadTable(SparkSession spark, Lake lake, Connection c, GoldTables.Gold g, List<Copy> todo,
+      List<String> cols, List<String> partitionsOfTable, Map<String, String> loaded,
+      java.util.concurrent.atomic.AtomicBoolean stop) throws SQLException {
+    long n = 0;
+    for (Copy copy : todo) {
+      if (stop.get()) {
+        return n;
+      }
+      if (!g.partitioned()) {
+        try (Statement st = c.createStatement()) {
+          st.execute("DELETE FROM " + g.name());
+        }
+      } else {
+        if (g.name().equals("fact_contract")) {
+          ensureContractPartition(c, copy.value());
+        }
+        deletePartition(c, g, copy.value());
+      }
+      // the partition's files read here, not by Spark: no Spark job per partition
+      try (var rows = lake.records(spark, g.layer(), g.name(), copy.files())) {
+        n += PgCopy.copyRecords(c, g.name(), cols, lake.icebergSchema(spark, g.layer(), g.name()).asStruct(),
+            rows.iterator());
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("reading " + g.layer() + "." + g.name() + " from the lake", e);
+      }
+      recordFingerprint(c, g.name(), copy.partition(), copy.fingerprint());
+      c.commit();
+    }
+    if (g.partitioned()) {
+      // partitions gone from the lake
+      List<String> parts = partitionsOfTable;
+      for (Map.Entry<String, String> e : loaded.entrySet()) {
+        String key = e.getKey();
+        if (key.startsWith(g.name() + "/") && key.length() > g.name().length() + 1) {
+          String part = key.substring(g.name().length() + 1);
+          if (!parts.contains(part)) {
+            deletePartition(c, g, part.substring(part.indexOf('=') + 1));
+            try (PreparedStatement del = c.prepareStatement(
+                "DELETE FROM warehouse_loaded_partitions WHERE table_name = ? AND partition = ?")) {
+              del.setString(1, g.name());
+              del.setString(2, part);
+              del.executeUpdate();
+            }
+            c.commit();
+          }
+        }
+      }
+    }
+    return n;
   }
 
   /**

@@ -20,7 +20,7 @@ public final class Warehouses {
   }
 
   public static PostgresWarehouse postgres(Settings s) {
-    return new PostgresWarehouse(s.get(ConfigKey.WAREHOUSE_URL));
+    return new PostgresWarehouse(s.get(ConfigKey.WAREHOUSE_URL), s.getInt(ConfigKey.WAREHOUSE_LOAD_CONNECTIONS));
   }
 
   public static Ledger.Connector connector(Settings s) {

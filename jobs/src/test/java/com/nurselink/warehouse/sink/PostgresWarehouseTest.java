@@ -102,6 +102,58 @@ class PostgresWarehouseTest extends SparkTestBase {
   }
 
   @Test
+  void tablesLoadedAtTheSameTimeGiveTheSameWarehouseAndAFailureKeepsEachPartitionWhole() throws Exception {
+    Lake lake = new Lake(dir.resolve("lake2"));
+    List<GoldTables.Gold> tables = List.of(GoldTables.byName("dim_location"), GoldTables.byName("kpi_headline"),
+        GoldTables.byName("dim_establishment"));
+    lake.replaceTable(df("SELECT CAST(-1 AS BIGINT) AS location_key, 'unknown' AS city UNION ALL"
+        + " SELECT CAST(1 AS BIGINT), 'Paris'"), "warehouse", "dim_location");
+    for (int day = 1; day <= 3; day++) {
+      String date = "2024-04-0" + day;
+      lake.replacePartition(df("SELECT CAST(" + day + " AS BIGINT) AS total_missions, 40.5D AS avg_rate,"
+          + " CAST(1 AS BIGINT) AS completed_missions, 0.5D AS completion_rate, 0.25D AS fill_rate,"
+          + " DATE '" + date + "' AS as_of_date"), "warehouse", "kpi_headline", Partitioning.identity("as_of_date"),
+          date, Map.of());
+    }
+    try (PgDatabase one = PgDatabase.create("nl_whload1_"); PgDatabase two = PgDatabase.create("nl_whload2_")) {
+      Map<String, Long> alone = new PostgresWarehouse(one.url(), 1).load(spark(), lake, tables);
+      PostgresWarehouse pg = new PostgresWarehouse(two.url(), 2);
+      Map<String, Long> together = pg.load(spark(), lake, tables);
+      assertEquals(alone, together);
+      assertEquals(List.of("dim_location", "kpi_headline"), List.copyOf(together.keySet()));
+      String[] queries = {"SELECT location_key, city FROM dim_location ORDER BY 1",
+          "SELECT * FROM kpi_headline ORDER BY as_of_date"};
+      try (Connection a = one.connect(); Connection b = two.connect()) {
+        for (String q : queries) {
+          assertEquals(rows(a, q), rows(b, q), q);
+        }
+        assertEquals(3, rows(b, queries[1]).size());
+      }
+
+      // a table whose rows break its primary key fails, rolled back; the other keeps whole partitions
+      lake.replaceTable(df("SELECT CAST(1 AS BIGINT) AS location_key, 'Lyon' AS city UNION ALL"
+          + " SELECT CAST(1 AS BIGINT), 'Lille'"), "warehouse", "dim_location");
+      for (int day = 1; day <= 3; day++) {
+        String date = "2024-04-0" + day;
+        lake.replacePartition(df("SELECT CAST(" + (10 + day) + " AS BIGINT) AS total_missions, 40.5D AS avg_rate,"
+            + " CAST(1 AS BIGINT) AS completed_missions, 0.5D AS completion_rate, 0.25D AS fill_rate,"
+            + " DATE '" + date + "' AS as_of_date"), "warehouse", "kpi_headline", Partitioning.identity("as_of_date"),
+            date, Map.of());
+      }
+      SQLException e = assertThrows(SQLException.class, () -> pg.load(spark(), lake, tables));
+      assertEquals(true, e.getMessage().contains("dim_location_pkey"), e.getMessage());
+      try (Connection b = two.connect()) {
+        assertEquals(List.of("-1|unknown", "1|Paris"), rows(b, queries[0]));
+        for (String r : rows(b, "SELECT as_of_date, total_missions FROM kpi_headline")) {
+          String day = r.substring("2024-04-0".length(), "2024-04-0".length() + 1);
+          assertEquals(true, r.endsWith("|" + day) || r.endsWith("|1" + day), r);
+        }
+        assertEquals(3, rows(b, queries[1]).size());
+      }
+    }
+  }
+
+  @Test
   void checkColumnsComparesLowerCasedNames() throws Exception {
     PostgresWarehouse.checkColumns("t", List.of("A", "b"), List.of("a", "b"));
     SQLException e = assertThrows(SQLException.class,
