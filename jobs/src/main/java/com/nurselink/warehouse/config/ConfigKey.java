@@ -50,8 +50,8 @@ public final class ConfigKey {
   public static final ConfigKey WAREHOUSE_URL = secret("warehouse.url", Type.STRING, null,
       "JDBC URL of the PostgreSQL warehouse (warehouse.type=postgres); set NURSELINK_WAREHOUSE_URL.");
   public static final ConfigKey WAREHOUSE_LOAD_CONNECTIONS = intKey("warehouse.load-connections", "2", 1, 64,
-      "PostgreSQL warehouse: tables loaded at the same time, each on its own connection (each partition is still "
-          + "swapped in one transaction).");
+      "PostgreSQL warehouse: tables loaded at the same time, each on its own connection (the load holds this many "
+          + "connections; each partition is still swapped in one transaction).");
   public static final ConfigKey SOURCE_URL = secret("source.url", Type.STRING, "data/nurselink.db",
       "Default source for the four logical tables: a SQLite file path or a JDBC URL (NURSELINK_SOURCE_URL).");
   public static final ConfigKey SNAPSHOT_DIR = def("source.snapshot-dir", Type.PATH, "data/snapshots",

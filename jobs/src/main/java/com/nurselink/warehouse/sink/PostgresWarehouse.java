@@ -133,6 +133,7 @@ public final class PostgresWarehouse {
         copies.put(g, todo);
       }
       c.commit();
+      c.close(); // the planning's connection: the load opens its own
       counts.putAll(loadTables(spark, lake, copies, columns, partitions, loaded));
     } catch (SQLException e) {
       throw new SQLException("loading the PostgreSQL warehouse " + display() + ": "
@@ -144,7 +145,9 @@ public final class PostgresWarehouse {
   /**
    * Loads the tables, {@code loadConnections} at a time (largest first), each on its own connection
    * and each partition in its own transaction as before; returns the rows copied per table, in the
-   * order of {@code copies}. After a failure no other partition starts; the first failure is thrown.
+   * order of {@code copies}. After a failure no other partition starts (nor is a partition gone from
+   * the lake removed); the partitions under way finish or roll back, and the first failure of the
+   * order of {@code copies} is thrown, the others suppressed in it.
    */
   private Map<String, Long> loadTables(SparkSession spark, Lake lake, Map<GoldTables.Gold, List<Copy>> copies,
       Map<GoldTables.Gold, List<String>> columns, Map<GoldTables.Gold, List<String>> partitions,
@@ -169,7 +172,7 @@ public final class PostgresWarehouse {
           try (Connection c = open()) {
             c.setAutoCommit(false);
             return loadTable(spark, lake, c, g, copies.get(g), columns.get(g), partitions.get(g), loaded, stop);
-          } catch (SQLException | RuntimeException e) {
+          } catch (Throwable e) {
             stop.set(true);
             throw e;
           }
@@ -181,7 +184,11 @@ public final class PostgresWarehouse {
         try {
           counts.put(g.name(), futures.get(g).get());
         } catch (java.util.concurrent.ExecutionException e) {
-          first = first == null ? e.getCause() : first;
+          if (first == null) {
+            first = e.getCause();
+          } else if (first != e.getCause()) {
+            first.addSuppressed(e.getCause());
+          }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           stop.set(true);
@@ -193,6 +200,9 @@ public final class PostgresWarehouse {
       }
       if (first instanceof RuntimeException re) {
         throw re;
+      }
+      if (first instanceof Error err) {
+        throw err;
       }
       if (first != null) {
         throw new IllegalStateException(first);
@@ -236,6 +246,9 @@ public final class PostgresWarehouse {
       // partitions gone from the lake
       List<String> parts = partitionsOfTable;
       for (Map.Entry<String, String> e : loaded.entrySet()) {
+        if (stop.get()) {
+          return n;
+        }
         String key = e.getKey();
         if (key.startsWith(g.name() + "/") && key.length() > g.name().length() + 1) {
           String part = key.substring(g.name().length() + 1);

@@ -173,19 +173,20 @@ public final class Staging {
   private static final long MICROS_PER_DAY = 86_400_000_000L;
 
   /**
+   * Whether the session turned broadcast joins off (a negative
+   * {@code spark.sql.autoBroadcastJoinThreshold}, -1 in the planning of a small input): the
+   * duplicate ids are then joined without the hint.
+   */
+  static boolean broadcastsOff(Dataset<Row> raw) {
+    return raw.sparkSession().sessionState().conf().autoBroadcastJoinThreshold() < 0;
+  }
+
+  /**
    * Stages {@code raw} (schema {@link CleanSchema#rawSchema}) of {@code table}: clean rows with the
    * schema {@link CleanSchema#clean}, rejected rows with the schema {@link CleanSchema#quarantine}.
    *
    * @param zoneId the business time zone, e.g. {@code Europe/Paris}
    */
-  /**
-   * Whether the session turned broadcast joins off ({@code spark.sql.autoBroadcastJoinThreshold} -1,
-   * as the planning of a small input does): the duplicate ids are then joined without the hint.
-   */
-  static boolean broadcastsOff(Dataset<Row> raw) {
-    return raw.sparkSession().conf().get("spark.sql.autoBroadcastJoinThreshold").trim().equals("-1");
-  }
-
   public static Result stage(String table, Dataset<Row> raw, String zoneId) {
     return stage(table, raw, zoneId, null);
   }

@@ -101,6 +101,17 @@ class PostgresWarehouseTest extends SparkTestBase {
     }
   }
 
+  /** kpi_headline partitions of 2024-04-01 to 2024-04-03 in {@code lake}, total_missions base + the day. */
+  private static void headlines(Lake lake, int base) {
+    for (int day = 1; day <= 3; day++) {
+      String date = "2024-04-0" + day;
+      lake.replacePartition(df("SELECT CAST(" + (base + day) + " AS BIGINT) AS total_missions, 40.5D AS avg_rate,"
+          + " CAST(1 AS BIGINT) AS completed_missions, 0.5D AS completion_rate, 0.25D AS fill_rate,"
+          + " DATE '" + date + "' AS as_of_date"), "warehouse", "kpi_headline", Partitioning.identity("as_of_date"),
+          date, Map.of());
+    }
+  }
+
   @Test
   void tablesLoadedAtTheSameTimeGiveTheSameWarehouseAndAFailureKeepsEachPartitionWhole() throws Exception {
     Lake lake = new Lake(dir.resolve("lake2"));
@@ -108,13 +119,7 @@ class PostgresWarehouseTest extends SparkTestBase {
         GoldTables.byName("dim_establishment"));
     lake.replaceTable(df("SELECT CAST(-1 AS BIGINT) AS location_key, 'unknown' AS city UNION ALL"
         + " SELECT CAST(1 AS BIGINT), 'Paris'"), "warehouse", "dim_location");
-    for (int day = 1; day <= 3; day++) {
-      String date = "2024-04-0" + day;
-      lake.replacePartition(df("SELECT CAST(" + day + " AS BIGINT) AS total_missions, 40.5D AS avg_rate,"
-          + " CAST(1 AS BIGINT) AS completed_missions, 0.5D AS completion_rate, 0.25D AS fill_rate,"
-          + " DATE '" + date + "' AS as_of_date"), "warehouse", "kpi_headline", Partitioning.identity("as_of_date"),
-          date, Map.of());
-    }
+    headlines(lake, 0);
     try (PgDatabase one = PgDatabase.create("nl_whload1_"); PgDatabase two = PgDatabase.create("nl_whload2_")) {
       Map<String, Long> alone = new PostgresWarehouse(one.url(), 1).load(spark(), lake, tables);
       PostgresWarehouse pg = new PostgresWarehouse(two.url(), 2);
@@ -133,13 +138,7 @@ class PostgresWarehouseTest extends SparkTestBase {
       // a table whose rows break its primary key fails, rolled back; the other keeps whole partitions
       lake.replaceTable(df("SELECT CAST(1 AS BIGINT) AS location_key, 'Lyon' AS city UNION ALL"
           + " SELECT CAST(1 AS BIGINT), 'Lille'"), "warehouse", "dim_location");
-      for (int day = 1; day <= 3; day++) {
-        String date = "2024-04-0" + day;
-        lake.replacePartition(df("SELECT CAST(" + (10 + day) + " AS BIGINT) AS total_missions, 40.5D AS avg_rate,"
-            + " CAST(1 AS BIGINT) AS completed_missions, 0.5D AS completion_rate, 0.25D AS fill_rate,"
-            + " DATE '" + date + "' AS as_of_date"), "warehouse", "kpi_headline", Partitioning.identity("as_of_date"),
-            date, Map.of());
-      }
+      headlines(lake, 10);
       SQLException e = assertThrows(SQLException.class, () -> pg.load(spark(), lake, tables));
       assertEquals(true, e.getMessage().contains("dim_location_pkey"), e.getMessage());
       try (Connection b = two.connect()) {
@@ -149,6 +148,46 @@ class PostgresWarehouseTest extends SparkTestBase {
           assertEquals(true, r.endsWith("|" + day) || r.endsWith("|1" + day), r);
         }
         assertEquals(3, rows(b, queries[1]).size());
+      }
+
+      // one connection, the larger table first (dim_location, 4 rows, against kpi_headline's 2 once
+      // one of its partitions is gone from the lake): it fails, and the other table does not start:
+      // neither its new rows nor the removal of the partition gone from the lake reach the warehouse
+      lake.replaceTable(df("SELECT CAST(1 AS BIGINT) AS location_key, 'Lyon' AS city UNION ALL"
+          + " SELECT CAST(1 AS BIGINT), 'Lille' UNION ALL SELECT CAST(2 AS BIGINT), 'Nice' UNION ALL"
+          + " SELECT CAST(3 AS BIGINT), 'Metz'"), "warehouse", "dim_location");
+      lake.emptyPartition(spark(), lake.schema(spark(), "warehouse", "kpi_headline"), "warehouse", "kpi_headline",
+          Partitioning.identity("as_of_date"), "2024-04-03");
+      SQLException first = assertThrows(SQLException.class,
+          () -> new PostgresWarehouse(one.url(), 1).load(spark(), lake, tables));
+      assertEquals(true, first.getMessage().contains("dim_location_pkey"), first.getMessage());
+      try (Connection a = one.connect()) {
+        assertEquals(List.of("-1|unknown", "1|Paris"), rows(a, queries[0]));
+        assertEquals(List.of("2024-04-01|1", "2024-04-02|2", "2024-04-03|3"),
+            rows(a, "SELECT as_of_date, total_missions FROM kpi_headline ORDER BY 1"));
+      }
+    }
+    // the same when the other table has nothing to copy, only a partition gone from the lake to remove
+    try (PgDatabase three = PgDatabase.create("nl_whload3_")) {
+      Lake lake3 = new Lake(dir.resolve("lake3"));
+      lake3.replaceTable(df("SELECT CAST(1 AS BIGINT) AS location_key, 'Lyon' AS city UNION ALL"
+          + " SELECT CAST(2 AS BIGINT), 'Nice' UNION ALL SELECT CAST(3 AS BIGINT), 'Metz' UNION ALL"
+          + " SELECT CAST(4 AS BIGINT), 'Caen'"), "warehouse", "dim_location");
+      headlines(lake3, 0);
+      PostgresWarehouse pg3 = new PostgresWarehouse(three.url(), 1);
+      pg3.load(spark(), lake3, tables);
+      lake3.replaceTable(df("SELECT CAST(1 AS BIGINT) AS location_key, 'Lyon' AS city UNION ALL"
+          + " SELECT CAST(1 AS BIGINT), 'Lille' UNION ALL SELECT CAST(2 AS BIGINT), 'Nice' UNION ALL"
+          + " SELECT CAST(3 AS BIGINT), 'Metz'"), "warehouse", "dim_location");
+      lake3.emptyPartition(spark(), lake3.schema(spark(), "warehouse", "kpi_headline"), "warehouse", "kpi_headline",
+          Partitioning.identity("as_of_date"), "2024-04-03");
+      SQLException e = assertThrows(SQLException.class, () -> pg3.load(spark(), lake3, tables));
+      assertEquals(true, e.getMessage().contains("dim_location_pkey"), e.getMessage());
+      try (Connection c = three.connect()) {
+        assertEquals(List.of("1|Lyon", "2|Nice", "3|Metz", "4|Caen"),
+            rows(c, "SELECT location_key, city FROM dim_location ORDER BY 1"));
+        assertEquals(List.of("2024-04-01|1", "2024-04-02|2", "2024-04-03|3"),
+            rows(c, "SELECT as_of_date, total_missions FROM kpi_headline ORDER BY 1"));
       }
     }
   }
