@@ -49,9 +49,10 @@ public final class InputPlanning {
    * table, the larger of its clean table and its raw rows of the run's date (an estimate: an
    * incremental stage reads both, the models read the warehouse tables they continue too). Null for
    * the jobs this planning leaves alone: the extract (its input is the source, its reads and writes
-   * have no shuffle) and the load (no Spark query).
+   * have no shuffle) and the load (no Spark query). Counting stops once past {@code stopAbove}
+   * (tables' metadata read from an object store cost a request or more each).
    */
-  static Long inputRows(RunContext ctx, String job) {
+  static Long inputRows(RunContext ctx, String job, long stopAbove) {
     if (job.equals("extract") || job.equals("load")) {
       return null;
     }
@@ -63,6 +64,9 @@ public final class InputPlanning {
               m -> day.equals(m.get(ExtractJob.EXTRACT_DATE_PROPERTY)))
           .map(m -> Long.parseLong(m.getOrDefault("added-records", "0"))).orElse(0L);
       rows += Math.max(clean, raw);
+      if (rows > stopAbove) {
+        return rows;
+      }
     }
     return rows;
   }
@@ -79,7 +83,7 @@ public final class InputPlanning {
     }
     Long rows;
     try {
-      rows = inputRows(ctx, job);
+      rows = inputRows(ctx, job, threshold);
     } catch (RuntimeException e) {
       ctx.progress().info(job, "warning: planned as for a large input: cannot count its input rows: "
           + Errors.oneLine(e));
