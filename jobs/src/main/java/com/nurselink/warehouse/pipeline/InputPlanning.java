@@ -95,28 +95,32 @@ public final class InputPlanning {
     Map<String, String> wanted = new LinkedHashMap<>(settings(rows, threshold));
     Set<String> userKeys = ctx.settings().sparkPassthrough().keySet();
     wanted.keySet().removeIf(k -> userKeys.contains(k) || System.getProperty(k) != null);
-    Applied a = Applied.set(ctx.spark(), wanted);
-    a.description = String.format(Locale.ROOT, "small input: %,d rows (spark.small-input-rows %,d): %s", rows,
-        threshold, wanted.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-            .collect(Collectors.joining(", ")));
-    return a;
+    return Applied.set(ctx.spark(), wanted, String.format(Locale.ROOT,
+        "small input: %,d rows (spark.small-input-rows %,d): %s", rows, threshold,
+        wanted.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "))));
   }
 
   /** Settings set on a session for one job, and the values they replaced. */
   public static final class Applied implements AutoCloseable {
-    static final Applied NONE = new Applied(null, Map.of());
+    static final Applied NONE = new Applied(null, Map.of(), null);
 
     private final RuntimeConfig conf;
     private final Map<String, String> former;
-    private String description;
+    private final String description;
 
-    private Applied(RuntimeConfig conf, Map<String, String> former) {
+    private Applied(RuntimeConfig conf, Map<String, String> former, String description) {
       this.conf = conf;
       this.former = former;
+      this.description = description;
     }
 
     /** Sets {@code values} on the session's runtime configuration. */
     public static Applied set(SparkSession spark, Map<String, String> values) {
+      return set(spark, values, null);
+    }
+
+    /** As {@link #set(SparkSession, Map)}, described for the run's log by {@code description}. */
+    static Applied set(SparkSession spark, Map<String, String> values, String description) {
       RuntimeConfig conf = spark.conf();
       Map<String, String> former = new LinkedHashMap<>();
       values.forEach((k, v) -> {
@@ -124,7 +128,7 @@ public final class InputPlanning {
         former.put(k, conf.contains(k) ? conf.get(k) : null);
         conf.set(k, v);
       });
-      return new Applied(conf, former);
+      return new Applied(conf, former, description);
     }
 
     /** Whether anything was set. */

@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -20,6 +21,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -157,15 +163,15 @@ public final class PostgresWarehouse {
     for (GoldTables.Gold g : order) {
       size.put(g, lake.totalRows(spark, g.layer(), g.name()));
     }
-    order.sort(java.util.Comparator.comparing((GoldTables.Gold g) -> size.get(g)).reversed());
-    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    order.sort(Comparator.comparing((GoldTables.Gold g) -> size.get(g)).reversed());
+    AtomicBoolean stop = new AtomicBoolean();
     int threads = Math.max(1, Math.min(loadConnections, order.size()));
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "nurselink-pg-load");
       t.setDaemon(true);
       return t;
     });
-    Map<GoldTables.Gold, java.util.concurrent.Future<Long>> futures = new HashMap<>();
+    Map<GoldTables.Gold, Future<Long>> futures = new HashMap<>();
     try {
       for (GoldTables.Gold g : order) {
         futures.put(g, pool.submit(() -> {
@@ -183,7 +189,7 @@ public final class PostgresWarehouse {
       for (GoldTables.Gold g : copies.keySet()) {
         try {
           counts.put(g.name(), futures.get(g).get());
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
           if (first == null) {
             first = e.getCause();
           } else if (first != e.getCause()) {
@@ -216,7 +222,7 @@ public final class PostgresWarehouse {
   /** One table's partitions, each deleted and copied in one transaction, then the partitions gone from the lake. */
   private static long loadTable(SparkSession spark, Lake lake, Connection c, GoldTables.Gold g, List<Copy> todo,
       List<String> cols, List<String> partitionsOfTable, Map<String, String> loaded,
-      java.util.concurrent.atomic.AtomicBoolean stop) throws SQLException {
+      AtomicBoolean stop) throws SQLException {
     long n = 0;
     for (Copy copy : todo) {
       if (stop.get()) {
@@ -244,7 +250,6 @@ public final class PostgresWarehouse {
     }
     if (g.partitioned()) {
       // partitions gone from the lake
-      List<String> parts = partitionsOfTable;
       for (Map.Entry<String, String> e : loaded.entrySet()) {
         if (stop.get()) {
           return n;
@@ -252,7 +257,7 @@ public final class PostgresWarehouse {
         String key = e.getKey();
         if (key.startsWith(g.name() + "/") && key.length() > g.name().length() + 1) {
           String part = key.substring(g.name().length() + 1);
-          if (!parts.contains(part)) {
+          if (!partitionsOfTable.contains(part)) {
             deletePartition(c, g, part.substring(part.indexOf('=') + 1));
             try (PreparedStatement del = c.prepareStatement(
                 "DELETE FROM warehouse_loaded_partitions WHERE table_name = ? AND partition = ?")) {
