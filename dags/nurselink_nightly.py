@@ -32,7 +32,7 @@ Runs the warehouse jobs for one **logical date** (the business day in Europe/Par
 |---|---|---|
 | `nurselink_spark_submit` | `spark-submit` | spark-submit executable |
 | `nurselink_spark_master` | `local[*]` | Spark master URL (`yarn`, `spark://host:7077`, `k8s://...`) |
-| `nurselink_spark_submit_options` | (none) | more spark-submit options, as shell words: `--driver-java-options -XX:TieredStopAtLevel=1` for a small site in local mode (C1 alone: each task is a JVM that warms up again), `--conf spark.executor.memory=8g` |
+| `nurselink_spark_submit_options` | (none) | more spark-submit options, as shell words: `--driver-java-options '-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=240m'` for a small site in local mode (C1 alone: each task is a JVM that warms up again), `--conf spark.executor.memory=8g` |
 | `nurselink_jar` | `/opt/nurselink/nurselink-warehouse-cluster.jar` | the shaded jar (`mvn -Pcluster package`) |
 | `nurselink_env` | `prod` | environment (`conf/<env>.conf`) |
 

@@ -17,8 +17,15 @@ import org.apache.spark.sql.SparkSession;
  * execution and without broadcast joins (the stage job's hint included, {@code Staging}): a table
  * written is then one Spark job, where adaptive execution makes a job of every shuffle and broadcast
  * stage (76 jobs for a nightly over 2,000 missions, 23 this way), and there is nothing for it to
- * adapt: one partition holds the whole input. Larger inputs keep the session's
- * settings (adaptive execution, {@code spark.shuffle-partitions}).
+ * adapt: one partition holds the whole input. Such a job also evaluates its expressions
+ * interpreted, without generating Java code: compiling it (about 600 classes through Janino for a
+ * nightly over 2,000 missions) costs more than running the interpreted expressions over so few rows
+ * (BENCHMARKS.md). Larger inputs keep the session's settings (adaptive execution,
+ * {@code spark.shuffle-partitions}, whole-stage code generation).
+ *
+ * <p>{@code spark.sql.codegen.factoryMode=NO_CODEGEN} is an internal Spark setting (its test suites
+ * run every expression both ways); {@code spark.sql.codegen.wholeStage=false} alone still compiles
+ * each projection and ordering, and saves nothing measurable.
  *
  * <p>The results are the same either way (a test compares every table of both plannings); only the
  * number of jobs, stages and tasks differs. A setting given in the configuration
@@ -29,6 +36,8 @@ public final class InputPlanning {
   public static final String ADAPTIVE = "spark.sql.adaptive.enabled";
   public static final String BROADCAST_THRESHOLD = "spark.sql.autoBroadcastJoinThreshold";
   public static final String SHUFFLE_PARTITIONS = "spark.sql.shuffle.partitions";
+  public static final String WHOLE_STAGE_CODEGEN = "spark.sql.codegen.wholeStage";
+  public static final String CODEGEN_FACTORY_MODE = "spark.sql.codegen.factoryMode";
 
   private InputPlanning() {}
 
@@ -41,6 +50,8 @@ public final class InputPlanning {
     m.put(ADAPTIVE, "false");
     m.put(BROADCAST_THRESHOLD, "-1");
     m.put(SHUFFLE_PARTITIONS, "1");
+    m.put(WHOLE_STAGE_CODEGEN, "false");
+    m.put(CODEGEN_FACTORY_MODE, "NO_CODEGEN");
     return m;
   }
 

@@ -251,10 +251,11 @@ class LauncherTest {
     int main = args.indexOf(Main.class.getName());
     assertTrue(main > 0, args.toString());
     return args.subList(0, main).stream()
-        .filter(a -> a.startsWith("-XX:TieredStopAtLevel=") || a.startsWith("-XX:Tier4")).toList();
+        .filter(a -> a.startsWith("-XX:TieredStopAtLevel=") || a.startsWith("-XX:Tier4")
+            || a.startsWith("-XX:ReservedCodeCacheSize=")).toList();
   }
 
-  private static final List<String> QUICK = List.of("-XX:TieredStopAtLevel=1");
+  private static final List<String> QUICK = List.of("-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=240m");
   private static final List<String> FULL = List.of("-XX:Tier4InvocationThreshold=50000",
       "-XX:Tier4MinInvocationThreshold=6000", "-XX:Tier4CompileThreshold=150000", "-XX:Tier4BackEdgeThreshold=400000");
 

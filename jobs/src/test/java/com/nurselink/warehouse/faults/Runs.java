@@ -99,6 +99,7 @@ public final class Runs {
       }
     }
     cmd.addAll(List.of("-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-XX:ReservedCodeCacheSize=240m",
         "-Dspark.driver.host=127.0.0.1", "-Dspark.driver.bindAddress=127.0.0.1",
         "-Dlog4j2.configurationFile=log4j2.properties", "-Dnurselink.home=" + repo(),
         "-cp", System.getProperty("java.class.path")));

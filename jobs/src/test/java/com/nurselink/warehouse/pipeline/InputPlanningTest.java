@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /** The planning of a job for its input's size, and the session settings it sets and puts back. */
 class InputPlanningTest extends SparkTestBase {
   private static final Map<String, String> SMALL = Map.of(InputPlanning.ADAPTIVE, "false",
-      InputPlanning.BROADCAST_THRESHOLD, "-1", InputPlanning.SHUFFLE_PARTITIONS, "1");
+      InputPlanning.BROADCAST_THRESHOLD, "-1", InputPlanning.SHUFFLE_PARTITIONS, "1",
+      InputPlanning.WHOLE_STAGE_CODEGEN, "false", InputPlanning.CODEGEN_FACTORY_MODE, "NO_CODEGEN");
 
   @Test
   void anInputUpToTheThresholdIsSmallAndZeroNeverIs() {
