@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.RuntimeConfig;
 import org.apache.spark.sql.SparkSession;
@@ -24,8 +25,11 @@ import org.apache.spark.sql.SparkSession;
  * {@code spark.shuffle-partitions}, whole-stage code generation).
  *
  * <p>{@code spark.sql.codegen.factoryMode=NO_CODEGEN} is an internal Spark setting (its test suites
- * run every expression both ways); {@code spark.sql.codegen.wholeStage=false} alone still compiles
- * each projection and ordering, and saves nothing measurable.
+ * run every expression both ways): it makes projections, predicates and orderings interpreted, and
+ * Spark then plans no whole-stage code generation either; {@code spark.sql.codegen.wholeStage=false},
+ * the public switch, says so explicitly, but alone it still compiles each projection and ordering and
+ * saves nothing measurable. Both are one choice: when the configuration or the launch sets either,
+ * neither is set. {@code InputPlanningTest} checks that such a job compiles no class.
  *
  * <p>The results are the same either way (a test compares every table of both plannings); only the
  * number of jobs, stages and tasks differs. A setting given in the configuration
@@ -103,12 +107,26 @@ public final class InputPlanning {
     if (rows == null) {
       return Applied.NONE;
     }
-    Map<String, String> wanted = new LinkedHashMap<>(settings(rows, threshold));
     Set<String> userKeys = ctx.settings().sparkPassthrough().keySet();
-    wanted.keySet().removeIf(k -> userKeys.contains(k) || System.getProperty(k) != null);
+    Map<String, String> wanted = withoutUserKeys(settings(rows, threshold),
+        k -> userKeys.contains(k) || System.getProperty(k) != null);
     return Applied.set(ctx.spark(), wanted, String.format(Locale.ROOT,
         "small input: %,d rows (spark.small-input-rows %,d): %s", rows, threshold,
         wanted.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "))));
+  }
+
+  /**
+   * {@code wanted} without the keys the user set: code generation is one choice (NO_CODEGEN alone
+   * turns whole-stage code generation off too), so either key set by the user leaves both alone.
+   */
+  static Map<String, String> withoutUserKeys(Map<String, String> wanted, Predicate<String> setByUser) {
+    Map<String, String> out = new LinkedHashMap<>(wanted);
+    if (setByUser.test(WHOLE_STAGE_CODEGEN) || setByUser.test(CODEGEN_FACTORY_MODE)) {
+      out.remove(WHOLE_STAGE_CODEGEN);
+      out.remove(CODEGEN_FACTORY_MODE);
+    }
+    out.keySet().removeIf(setByUser);
+    return out;
   }
 
   /** Settings set on a session for one job, and the values they replaced. */

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A nightly over a small input is planned for it (one shuffle partition, no adaptive execution, no
- * broadcast joins): at most 40 Spark jobs (the target of a nightly over 2,000 missions), and the
+ * broadcast joins, expressions interpreted instead of compiled): at most 40 Spark jobs (the target of a nightly over 2,000 missions), and the
  * same tables as the planning of large inputs.
  */
 class InputPlanningRunTest extends SparkTestBase {
