@@ -53,6 +53,8 @@ class InputPlanningTest extends SparkTestBase {
       assertEquals("1", conf.get(InputPlanning.SHUFFLE_PARTITIONS));
       assertEquals("false", conf.get(InputPlanning.ADAPTIVE));
       assertEquals("-1", conf.get(InputPlanning.BROADCAST_THRESHOLD));
+      assertEquals("false", conf.get(InputPlanning.WHOLE_STAGE_CODEGEN));
+      assertEquals("NO_CODEGEN", conf.get(InputPlanning.CODEGEN_FACTORY_MODE));
       assertEquals(1, spark().range(10).groupBy(org.apache.spark.sql.functions.expr("id % 3")).count().rdd()
           .getNumPartitions());
     }
