@@ -2,11 +2,10 @@ package com.nurselink.warehouse.migrate;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import com.nurselink.warehouse.source.SqliteFile;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -58,8 +57,9 @@ public final class CopyLoader {
 
   private CopyLoader() {}
 
-  public static Loaded load(Connection sqlite, Connection pg, TablePlan t, DdlWriter ddl, ZoneId zone,
-      Profiler.TableProfile profile, boolean pgHash, Consumer<String> progress) throws SQLException {
+  /** Loads {@code t}, reading its rows from {@code file} when given (else through {@code sqlite}). */
+  public static Loaded load(Connection sqlite, SqliteFile file, Connection pg, TablePlan t, DdlWriter ddl,
+      ZoneId zone, Profiler.TableProfile profile, boolean pgHash, Consumer<String> progress) throws SQLException {
     long start = System.nanoTime();
     List<ColumnPlan> cols = t.columns();
     int n = cols.size();
@@ -88,11 +88,12 @@ public final class CopyLoader {
       out.i32(0);
       out.i32(0);
       long nextProgress = start + PROGRESS_NANOS;
-      try (Statement st = sqlite.createStatement(); ResultSet rs = st.executeQuery(select(t))) {
+      List<String> names = cols.stream().map(ColumnPlan::name).toList();
+      try (SourceRows rs = SourceRows.open(sqlite, file, t.name(), t.hasRowid(), names, names)) {
         while (rs.next()) {
           out.i16(n);
           for (int i = 0; i < n; i++) {
-            int col = i + 2;
+            int col = i;
             ColumnPlan c = plans[i];
             switch (reads[i]) {
               case TEXT_BYTES -> {
@@ -147,7 +148,7 @@ public final class CopyLoader {
   }
 
   /** One value read by its storage class, converted to the column's type and encoded (or rejected). */
-  private static void value(Buf out, ResultSet rs, int col, ColumnPlan c, ColumnDigest digest, boolean int4,
+  private static void value(Buf out, SourceRows rs, int col, ColumnPlan c, ColumnDigest digest, boolean int4,
       ZoneId zone, TablePlan t, long rows, List<Reject> rejects) throws SQLException {
     Object raw = rs.getObject(col);
     if (raw == null) {
@@ -165,7 +166,7 @@ public final class CopyLoader {
     Object v = c.convert(raw, zone);
     if (v == null) {
       out.i32(-1);
-      long rowid = t.hasRowid() ? rs.getLong(1) : rows + 1;
+      long rowid = rs.rowid();
       rejects.add(new Reject(t.name(), rowid, c.name(), Values.display(raw),
           "not " + c.pgType() + " (" + Values.storageClass(raw) + ")"));
       if (rejects.size() > MAX_REJECTS_PER_TABLE) {
@@ -435,10 +436,6 @@ public final class CopyLoader {
         in.cancelCopy();
       }
     }
-  }
-
-  static String select(TablePlan t) {
-    return Sql.sqliteSelect(t.name(), t.hasRowid(), t.columns().stream().map(ColumnPlan::name).toList());
   }
 
   private static void send(CopyIn in, StringBuilder sb) throws SQLException {

@@ -3,6 +3,7 @@ package com.nurselink.warehouse.migrate;
 import com.nurselink.warehouse.migrate.ColumnPlan.Strategy;
 import com.nurselink.warehouse.migrate.Profiler.TableProfile;
 import com.nurselink.warehouse.migrate.Verifier.TableCheck;
+import com.nurselink.warehouse.source.SqliteFile;
 import com.nurselink.warehouse.util.Secrets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,6 +58,9 @@ public final class Migration {
   private Consumer<String> progress = line -> { };
   /** The file actually read: the snapshot of the source, or the source itself for a dry run. */
   private Path reading;
+  /** The snapshot opened for reading its rows directly; null for a dry run (the source may be written to). */
+  private SqliteFile direct;
+  private boolean readDirectly = true;
 
   private Migration(Path source) {
     this.source = Objects.requireNonNull(source, "source");
@@ -106,6 +110,15 @@ public final class Migration {
     return this;
   }
 
+  /**
+   * Read the snapshot's rows from its pages ({@link SqliteFile}; the default) or, false, every row through
+   * SQLite. Both give the same values; the first is several times faster.
+   */
+  Migration readDirectly(boolean readDirectly) {
+    this.readDirectly = readDirectly;
+    return this;
+  }
+
   /** Where progress lines go (default nowhere). */
   public Migration progress(Consumer<String> progress) {
     this.progress = progress;
@@ -122,8 +135,10 @@ public final class Migration {
     }
     Path snapshot = dryRun ? null : snapshot();
     try {
+      direct = snapshot == null || !readDirectly ? null : openDirect(snapshot);
       return run(start, snapshot == null ? source : snapshot);
     } finally {
+      closeDirect();
       if (snapshot != null) {
         try {
           Files.deleteIfExists(snapshot);
@@ -158,6 +173,36 @@ public final class Migration {
         }
       }
       throw new MigrationException("cannot snapshot " + source + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The snapshot, opened to read its rows without a call into SQLite per value ({@link SqliteFile}); null,
+   * and every table read through SQLite, when its format is one the reader leaves to SQLite.
+   */
+  private SqliteFile openDirect(Path snapshot) {
+    try {
+      java.util.Optional<String> why = SqliteFile.unsupported(snapshot);
+      if (why.isPresent()) {
+        progress.accept("rows read through SQLite: " + why.get());
+        return null;
+      }
+      SqliteFile file = SqliteFile.open(snapshot);
+      progress.accept("rows read from the snapshot's pages");
+      return file;
+    } catch (java.io.IOException e) {
+      throw new MigrationException("cannot read the snapshot of " + source + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void closeDirect() {
+    if (direct != null) {
+      try {
+        direct.close();
+      } catch (java.io.IOException e) {
+        progress.accept("cannot close the snapshot: " + e.getMessage());
+      }
+      direct = null;
     }
   }
 
@@ -212,7 +257,7 @@ public final class Migration {
     List<TableProfile> done = parallel(order, t -> {
       long t0 = System.nanoTime();
       try (Connection c = sqlite()) {
-        TableProfile p = Profiler.profile(c, t, zone);
+        TableProfile p = Profiler.profile(c, direct, t, zone);
         progress.accept(String.format(Locale.ROOT, "profiled %s: %d rows (%.1fs)", t.name(), p.rows(),
             (System.nanoTime() - t0) / 1e9));
         return p;
@@ -308,7 +353,7 @@ public final class Migration {
         try (Statement st = pg.createStatement()) {
           st.execute("SET synchronous_commit TO off");
         }
-        CopyLoader.Loaded loaded = CopyLoader.load(lite, pg, t, ddl, zone, profiles.get(t.name()), pgHash,
+        CopyLoader.Loaded loaded = CopyLoader.load(lite, direct, pg, t, ddl, zone, profiles.get(t.name()), pgHash,
             this::report);
         CopyLoader.saveRejects(pg, ddl, loaded.rejects());
         long keys = System.nanoTime();

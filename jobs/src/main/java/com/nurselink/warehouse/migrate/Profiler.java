@@ -1,5 +1,6 @@
 package com.nurselink.warehouse.migrate;
 
+import com.nurselink.warehouse.source.SqliteFile;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,7 +17,9 @@ public final class Profiler {
 
   private Profiler() {}
 
-  public static TableProfile profile(Connection sqlite, SourceCatalog.Table t, ZoneId zone) throws SQLException {
+  /** Profiles {@code t}, reading its rows from {@code file} when given (else through {@code sqlite}). */
+  public static TableProfile profile(Connection sqlite, SqliteFile file, SourceCatalog.Table t, ZoneId zone)
+      throws SQLException {
     List<SourceCatalog.Column> cols = t.columns();
     ColumnProfile[] profiles = new ColumnProfile[cols.size()];
     Map<String, ColumnProfile> byName = new LinkedHashMap<>();
@@ -27,12 +30,13 @@ public final class Profiler {
     long rows = 0;
     boolean[] settled = new boolean[profiles.length];
     boolean[] blobsAfter = new boolean[profiles.length];
-    try (Statement st = sqlite.createStatement(); ResultSet rs = st.executeQuery(select(t))) {
+    List<String> names = cols.stream().map(SourceCatalog.Column::name).toList();
+    try (SourceRows rs = SourceRows.open(sqlite, file, t, names)) {
       while (rs.next()) {
-        long rowid = t.withoutRowid() ? rows + 1 : rs.getLong(1);
+        long rowid = rs.rowid();
         for (int i = 0; i < profiles.length; i++) {
           if (!settled[i]) {
-            profiles[i].add(rowid, rs.getObject(i + 2));
+            profiles[i].add(rowid, rs.getObject(i));
             settled[i] = profiles[i].settled();
           }
         }
@@ -44,10 +48,9 @@ public final class Profiler {
       if (blobsAfter[i]) {
         // blobs in a column that looked like text: read it again, every value
         ColumnProfile p = new ColumnProfile(cols.get(i).name(), TypePlanner.candidates(cols.get(i)), zone);
-        String sql = Sql.sqliteSelect(t.name(), !t.withoutRowid(), List.of(cols.get(i).name()));
-        try (Statement st = sqlite.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-          for (long n = 1; rs.next(); n++) {
-            p.add(t.withoutRowid() ? n : rs.getLong(1), rs.getObject(2));
+        try (SourceRows rs = SourceRows.open(sqlite, file, t, List.of(cols.get(i).name()))) {
+          while (rs.next()) {
+            p.add(rs.rowid(), rs.getObject(0));
           }
         }
         byName.put(p.column(), p);
@@ -84,9 +87,5 @@ public final class Profiler {
         }
       }
     }
-  }
-
-  static String select(SourceCatalog.Table t) {
-    return Sql.sqliteSelect(t.name(), !t.withoutRowid(), t.columns().stream().map(SourceCatalog.Column::name).toList());
   }
 }
