@@ -353,8 +353,19 @@ public final class Migration {
         try (Statement st = pg.createStatement()) {
           st.execute("SET synchronous_commit TO off");
         }
+        boolean frozen = ddl.frozen(t);
+        if (frozen) {
+          pg.setAutoCommit(false);
+          try (Statement st = pg.createStatement()) {
+            st.execute(ddl.beforeFrozenCopy(t));
+          }
+        }
         CopyLoader.Loaded loaded = CopyLoader.load(lite, direct, pg, t, ddl, zone, profiles.get(t.name()), pgHash,
             this::report);
+        if (frozen) {
+          pg.commit();
+          pg.setAutoCommit(true);
+        }
         CopyLoader.saveRejects(pg, ddl, loaded.rejects());
         long keys = System.nanoTime();
         try (Statement st = pg.createStatement()) {

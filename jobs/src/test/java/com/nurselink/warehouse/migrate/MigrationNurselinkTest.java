@@ -205,6 +205,16 @@ class MigrationNurselinkTest {
       Report r = Migration.from(db).to(pg.url).schema("ops").jobs(2).progress(progress::add).execute();
       assertTrue(r.ok(), r.render());
       assertTrue(progress.stream().anyMatch(l -> l.startsWith("loaded contracts: ")), progress.toString());
+      // the tables that are not partitioned were copied frozen: every page all-visible and all-frozen
+      try (Connection c = pg.connect(); Statement st = c.createStatement()) {
+        st.execute("CREATE EXTENSION IF NOT EXISTS pg_visibility");
+      }
+      for (String t : List.of("users", "missions", "mission_applications")) {
+        String pages = pg.one("SELECT pg_relation_size('ops." + t + "') / current_setting('block_size')::int");
+        assertTrue(Long.parseLong(pages) > 0, t);
+        assertEquals(pages + " " + pages, pg.one("SELECT all_visible || ' ' || all_frozen"
+            + " FROM pg_visibility_map_summary('ops." + t + "')"), t);
+      }
       // every row present
       for (String t : List.of("users", "missions", "mission_applications", "contracts")) {
         assertEquals(MigrationTestSupport.sqlite(db, "SELECT count(*) FROM " + t), pg.one("SELECT count(*) FROM ops." + t), t);
