@@ -155,21 +155,21 @@ public final class ColumnDigest {
 
   /** A sum of longs that never overflows. */
   static final class ExactSum {
+    /** The sum modulo 2^64, as a signed long. */
     private long small;
-    private BigInteger big = BigInteger.ZERO;
+    /** How many times 2^64 the sum wrapped by: +1 for each overflow, -1 for each underflow. */
+    private long carry;
 
     void add(long v) {
       long r = small + v;
       if (((small ^ r) & (v ^ r)) < 0) {
-        big = big.add(BigInteger.valueOf(small));
-        small = v;
-      } else {
-        small = r;
+        carry += v < 0 ? -1 : 1;
       }
+      small = r;
     }
 
     BigInteger value() {
-      return big.add(BigInteger.valueOf(small));
+      return BigInteger.valueOf(carry).shiftLeft(64).add(BigInteger.valueOf(small));
     }
   }
 }

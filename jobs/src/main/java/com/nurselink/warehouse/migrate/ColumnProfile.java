@@ -30,6 +30,8 @@ public final class ColumnProfile {
     long maxLong = Long.MIN_VALUE;
     int maxScale;
     int maxIntDigits;
+    /** The largest |v / 10| of the integers that fit a numeric candidate (their digits follow), -1 for none. */
+    long maxTenth = -1;
     long minEpoch = Long.MAX_VALUE;
     long maxEpoch = Long.MIN_VALUE;
     int maxLength;
@@ -73,7 +75,7 @@ public final class ColumnProfile {
     }
 
     public int maxIntDigits() {
-      return maxIntDigits;
+      return maxTenth < 0 ? maxIntDigits : Math.max(maxIntDigits, maxTenth == 0 ? 1 : Values.intDigits(maxTenth) + 1);
     }
 
     /** The earliest year (business zone; dates as they are) among the values that fit. */
@@ -106,6 +108,8 @@ public final class ColumnProfile {
   private final ColumnDigest.ExactSum integerSum = new ColumnDigest.ExactSum();
   private boolean partial;
   private final List<Fit> fits = new ArrayList<>();
+  /** Every candidate but text has failed (kept up to date as candidates fail). */
+  private boolean settled;
 
   public ColumnProfile(String column, List<Candidate> candidates, ZoneId zone) {
     this.column = column;
@@ -113,6 +117,7 @@ public final class ColumnProfile {
     for (Candidate c : candidates) {
       fits.add(new Fit(c, zone));
     }
+    settled = allButTextDead();
   }
 
   public String column() {
@@ -179,6 +184,10 @@ public final class ColumnProfile {
 
   /** True once every candidate but text has failed: the remaining values need no reading in Java. */
   public boolean settled() {
+    return settled;
+  }
+
+  private boolean allButTextDead() {
     for (Fit f : fits) {
       if (f.candidate.kind() != Kind.TEXT && !f.dead) {
         return false;
@@ -253,6 +262,7 @@ public final class ColumnProfile {
         if (!f.candidate.tolerant() || f.unfit > TypePlanner.MAX_REJECTS
             || (f.unfit > 100 && f.unfit * 100 > seen * TypePlanner.MAX_REJECT_PERCENT)) {
           f.dead = true;
+          settled = allButTextDead();
         }
       } else {
         f.fit++;
@@ -270,7 +280,7 @@ public final class ColumnProfile {
       }
       case NUMERIC -> {
         if (v instanceof Long || v instanceof Integer) {
-          f.maxIntDigits = Math.max(f.maxIntDigits, Values.intDigits(((Number) v).longValue()));
+          f.maxTenth = Math.max(f.maxTenth, Math.abs(((Number) v).longValue() / 10));
         } else if (v instanceof Double d) {
           int scale = Values.doubleScale(d);
           f.maxScale = Math.max(f.maxScale, scale);

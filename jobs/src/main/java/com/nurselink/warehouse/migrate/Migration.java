@@ -23,13 +23,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -59,9 +57,9 @@ public final class Migration {
   private int jobs = 2;
   private ZoneId zone = ZoneId.of("Europe/Paris");
   private Consumer<String> progress = line -> { };
-  /** The file actually read: the snapshot of the source, or the source itself for a dry run. */
+  /** The file actually read: the snapshot of the source. */
   private Path reading;
-  /** The snapshot opened for reading its rows directly; null for a dry run (the source may be written to). */
+  /** The snapshot opened for reading its rows directly; null when every row is read through SQLite. */
   private SqliteFile direct;
   private boolean readDirectly = true;
 
@@ -136,18 +134,16 @@ public final class Migration {
     if (!dryRun && (target == null || !target.startsWith("jdbc:postgresql:"))) {
       throw new MigrationException("target must be a jdbc:postgresql:// URL, got " + Secrets.maskUrl(String.valueOf(target)));
     }
-    Path snapshot = dryRun ? null : snapshot();
+    Path snapshot = snapshot();   // a dry run too: it plans from what the migration would read
     try {
-      direct = snapshot == null || !readDirectly ? null : openDirect(snapshot);
-      return run(start, snapshot == null ? source : snapshot);
+      direct = readDirectly ? openDirect(snapshot) : null;
+      return run(start, snapshot);
     } finally {
       closeDirect();
-      if (snapshot != null) {
-        try {
-          Files.deleteIfExists(snapshot);
-        } catch (java.io.IOException e) {
-          progress.accept("cannot delete the snapshot " + snapshot + ": " + e.getMessage());
-        }
+      try {
+        Files.deleteIfExists(snapshot);
+      } catch (java.io.IOException e) {
+        progress.accept("cannot delete the snapshot " + snapshot + ": " + e.getMessage());
       }
     }
   }
@@ -262,8 +258,7 @@ public final class Migration {
           Duration.ofNanos(System.nanoTime() - start));
     }
     boolean pgHash = prepareTarget(plan, ddl);
-    List<TableCheck> checks = loadAll(plan, ddl, profiles, pgHash);
-    addForeignKeys(plan, ddl, notes);
+    List<TableCheck> checks = loadAndLink(plan, ddl, profiles, pgHash, notes);
     return new Report(source.toString(), target, plan, ddl.script(plan), false, checks, notes,
         Duration.ofNanos(System.nanoTime() - start));
   }
@@ -381,148 +376,116 @@ public final class Migration {
     }
   }
 
-  private List<TableCheck> loadAll(MigrationPlan plan, DdlWriter ddl, Map<String, TableProfile> profiles,
-      boolean pgHash) {
-    List<TablePlan> order = new ArrayList<>(plan.tables());
-    order.sort(Comparator.comparingLong(TablePlan::sourceRows).reversed());
-    List<TableCheck> checks = parallel(order, t -> {
-      try (Connection lite = sqlite(); Connection pg = postgres()) {
-        try (Statement st = pg.createStatement()) {
-          st.execute("SET synchronous_commit TO off");
-        }
-        boolean frozen = ddl.frozen(t);
-        if (frozen) {
-          pg.setAutoCommit(false);
-          try (Statement st = pg.createStatement()) {
-            st.execute(ddl.beforeFrozenCopy(t));
-          }
-        }
-        CopyLoader.Loaded loaded = CopyLoader.load(lite, direct, pg, t, ddl, zone, profiles.get(t.name()), pgHash,
-            this::report);
-        if (frozen) {
-          pg.commit();
-          pg.setAutoCommit(true);
-        }
-        CopyLoader.saveRejects(pg, ddl, loaded.rejects());
-        long keys = System.nanoTime();
-        try (Statement st = pg.createStatement()) {
-          for (String sql : ddl.afterLoad(t)) {
-            st.execute(sql);
-          }
-        }
-        long verify = System.nanoTime();
-        TableCheck check = Verifier.verify(pg, t, ddl, loaded, profiles.get(t.name()), pgHash);
-        long end = System.nanoTime();
-        report(String.format(Locale.ROOT, "loaded %s: %d rows in %.1fs, %d rejected, %s (keys and indexes %.1fs,"
-            + " verification %.1fs)", t.name(), loaded.rowsCopied(), loaded.nanos() / 1e9, loaded.rejects().size(),
-            check.ok() ? "verified" : "VERIFICATION FAILED", (verify - keys) / 1e9, (end - verify) / 1e9));
-        return check;
-      }
-    }, "load");
-    Map<String, TableCheck> byName = new LinkedHashMap<>();
-    for (TableCheck c : checks) {
-      byName.put(c.table(), c);
-    }
-    return plan.tables().stream().map(t -> byName.get(t.name())).toList();
-  }
-
-  /** A foreign key to add, and the tables adding it locks: its own and its parent. */
-  record Key(int index, TablePlan table, TablePlan.ForeignKeyPlan fk, Set<String> tables) {}
-
   /**
-   * The keys left to add, handed out so that two keys run at the same time only when they touch different
-   * tables: adding a key locks its table and the parent in SHARE ROW EXCLUSIVE mode, which conflicts with
-   * itself, so a second key on one of them would only wait.
+   * Loads every table and adds every foreign key on up to {@code jobs} workers, as {@link Schedule} hands them
+   * out: a key is checked, each in a transaction of its own, as soon as its two tables are loaded. A key
+   * PostgreSQL refuses (rows without parent) is added NOT VALID; its note comes in the plan's order whatever
+   * order the keys ended in. The checks of the tables, in plan order.
    */
-  static final class KeyQueue {
-    private final List<Key> pending;
-    private final Set<String> busy = new HashSet<>();
-
-    KeyQueue(List<Key> keys) {
-      this.pending = new ArrayList<>(keys);
-    }
-
-    /** The first key in plan order whose tables are free (waiting while none is), or null when none is left. */
-    synchronized Key take() throws InterruptedException {
-      if (Thread.currentThread().isInterrupted()) {
-        throw new InterruptedException("foreign keys cancelled");   // another worker failed
-      }
-      while (!pending.isEmpty()) {
-        for (java.util.Iterator<Key> it = pending.iterator(); it.hasNext(); ) {
-          Key k = it.next();
-          if (Collections.disjoint(k.tables(), busy)) {
-            it.remove();
-            busy.addAll(k.tables());
-            return k;
-          }
-        }
-        wait();
-      }
-      return null;
-    }
-
-    synchronized void done(Key k) {
-      busy.removeAll(k.tables());
-      notifyAll();
-    }
-  }
-
-  /**
-   * Adds every foreign key, each in a transaction of its own, on up to {@code jobs} connections at once (keys
-   * of different tables together; the keys of one table still one after the other, which is what the phase
-   * takes for the nurselink schema's {@code contracts}; BENCHMARKS.md). A key PostgreSQL refuses
-   * (rows without parent) is added NOT VALID; the notes come in the plan's order whatever order the keys
-   * ended in.
-   */
-  private void addForeignKeys(MigrationPlan plan, DdlWriter ddl, List<String> notes) {
-    List<Key> keys = new ArrayList<>();
-    for (TablePlan t : plan.tables()) {
-      for (TablePlan.ForeignKeyPlan fk : t.foreignKeys()) {
-        keys.add(new Key(keys.size(), t, fk, Set.copyOf(List.of(t.name(), fk.parent()))));
-      }
-    }
-    if (keys.isEmpty()) {
-      return;
-    }
-    String[] keyNotes = new String[keys.size()];
-    KeyQueue queue = new KeyQueue(keys);
+  private List<TableCheck> loadAndLink(MigrationPlan plan, DdlWriter ddl, Map<String, TableProfile> profiles,
+      boolean pgHash, List<String> notes) {
+    Schedule schedule = Schedule.of(plan.tables());
+    int keys = plan.tables().stream().mapToInt(t -> t.foreignKeys().size()).sum();
+    String[] keyNotes = new String[keys];
+    Map<String, TableCheck> byName = new java.util.concurrent.ConcurrentHashMap<>();
     List<String> workers = new ArrayList<>();
-    for (int w = 1; w <= Math.min(jobs, keys.size()); w++) {
-      workers.add("(connection " + w + ")");
+    for (int w = 1; w <= Math.min(jobs, plan.tables().size()); w++) {
+      workers.add("(worker " + w + ")");
     }
     parallel(workers, w -> {
-      try (Connection pg = postgres(); Statement st = pg.createStatement()) {
-        pg.setAutoCommit(false);
-        for (Key k = take(queue); k != null; k = take(queue)) {
-          try {
-            keyNotes[k.index()] = addKey(pg, st, ddl, k);
-          } finally {
-            queue.done(k);
+      Schedule.Task task = null;
+      try {
+        for (task = take(schedule); task != null; task = take(schedule)) {
+          if (task instanceof Schedule.Load l) {
+            TableCheck check = load(l.table(), ddl, profiles.get(l.table().name()), pgHash);
+            byName.put(check.table(), check);
+          } else if (task instanceof Schedule.Key k) {
+            keyNotes[k.index()] = addKey(ddl, k);
           }
+          schedule.done(task);
         }
         return null;
-      } catch (SQLException e) {
-        throw new MigrationException("cannot add foreign keys: " + e.getMessage(), e);
+      } catch (RuntimeException | SQLException e) {
+        MigrationException failure = e instanceof MigrationException me ? me
+            : new MigrationException(describe(task) + ": " + Secrets.maskText(String.valueOf(e.getMessage())), e);
+        schedule.fail(failure);
+        throw failure;
       }
-    }, "foreign keys");
+    }, "load");
     for (String n : keyNotes) {
       if (n != null) {
         notes.add(n);
       }
     }
+    return plan.tables().stream().map(t -> byName.get(t.name())).toList();
   }
 
-  private static Key take(KeyQueue queue) {
+  /** One table: copied (frozen when it can be), its rejects saved, its keys and indexes built, verified. */
+  private TableCheck load(TablePlan t, DdlWriter ddl, TableProfile profile, boolean pgHash) throws SQLException {
+    try (Connection lite = sqlite(); Connection pg = postgres()) {
+      try (Statement st = pg.createStatement()) {
+        st.execute("SET synchronous_commit TO off");
+      }
+      boolean frozen = ddl.frozen(t);
+      if (frozen) {
+        pg.setAutoCommit(false);
+        try (Statement st = pg.createStatement()) {
+          st.execute(ddl.beforeFrozenCopy(t));
+        }
+      }
+      CopyLoader.Loaded loaded = CopyLoader.load(lite, direct, pg, t, ddl, zone, profile, pgHash, this::report);
+      if (frozen) {
+        pg.commit();
+        pg.setAutoCommit(true);
+      }
+      CopyLoader.saveRejects(pg, ddl, loaded.rejects());
+      long keys = System.nanoTime();
+      try (Statement st = pg.createStatement()) {
+        for (String sql : ddl.afterLoad(t)) {
+          st.execute(sql);
+        }
+      }
+      long verify = System.nanoTime();
+      TableCheck check = Verifier.verify(pg, t, ddl, loaded, profile, pgHash);
+      long end = System.nanoTime();
+      report(String.format(Locale.ROOT, "loaded %s: %d rows in %.1fs, %d rejected, %s (keys and indexes %.1fs,"
+          + " verification %.1fs)", t.name(), loaded.rowsCopied(), loaded.nanos() / 1e9, loaded.rejects().size(),
+          check.ok() ? "verified" : "VERIFICATION FAILED", (verify - keys) / 1e9, (end - verify) / 1e9));
+      return check;
+    }
+  }
+
+  /** The next task; when another worker failed, its failure (so that every worker reports the cause). */
+  private static Schedule.Task take(Schedule schedule) {
     try {
-      return queue.take();
+      return schedule.take();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new MigrationException("foreign keys interrupted", e);
+      MigrationException cause = schedule.failure();
+      throw cause != null ? cause : new MigrationException("load interrupted", e);
+    }
+  }
+
+  private static String describe(Schedule.Task task) {
+    if (task instanceof Schedule.Load l) {
+      return "load " + l.table().name();
+    }
+    if (task instanceof Schedule.Key k) {
+      return "foreign key " + k.fk().name() + " of " + k.table().name();
+    }
+    return "load";
+  }
+
+  /** One key on a connection of its own; the note to report, or null. */
+  private String addKey(DdlWriter ddl, Schedule.Key k) throws SQLException {
+    try (Connection pg = postgres(); Statement st = pg.createStatement()) {
+      pg.setAutoCommit(false);
+      return addKey(pg, st, ddl, k);
     }
   }
 
   /** One key: added and checked, else added NOT VALID, else not added; the note to report, or null. */
-  private String addKey(Connection pg, Statement st, DdlWriter ddl, Key k) {
+  private String addKey(Connection pg, Statement st, DdlWriter ddl, Schedule.Key k) {
     long t0 = System.nanoTime();
     TablePlan t = k.table();
     TablePlan.ForeignKeyPlan fk = k.fk();

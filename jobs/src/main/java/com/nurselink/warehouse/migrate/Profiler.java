@@ -10,7 +10,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** One streamed pass over a table: every value is read against every candidate type of its column. */
+/**
+ * One streamed pass over a table: every value is read against every candidate type of its column. Read
+ * through SQLite, a column stops being read once only text can hold it, and SQLite's aggregates complete
+ * its counts ({@link #settle}); read from the file, every value is read.
+ */
 public final class Profiler {
   /** A table's profile: its row count and one profile per column. */
   public record TableProfile(String table, long rows, boolean hasRowid, Map<String, ColumnProfile> columns) {}
@@ -31,19 +35,24 @@ public final class Profiler {
     boolean[] settled = new boolean[profiles.length];
     boolean[] blobsAfter = new boolean[profiles.length];
     List<String> names = cols.stream().map(SourceCatalog.Column::name).toList();
+    boolean everyValue;
     try (SourceRows rs = SourceRows.open(sqlite, file, t, names)) {
+      // read from the file, a value costs less than SQLite's aggregates over a column would: read them all
+      everyValue = rs.direct();
       while (rs.next()) {
         long rowid = rs.rowid();
         for (int i = 0; i < profiles.length; i++) {
           if (!settled[i]) {
             profiles[i].add(rowid, rs.getObject(i));
-            settled[i] = profiles[i].settled();
+            settled[i] = !everyValue && profiles[i].settled();
           }
         }
         rows++;
       }
     }
-    settle(sqlite, t, profiles, settled, blobsAfter);
+    if (!everyValue) {
+      settle(sqlite, t, profiles, settled, blobsAfter);
+    }
     for (int i = 0; i < profiles.length; i++) {
       if (blobsAfter[i]) {
         // blobs in a column that looked like text: read it again, every value

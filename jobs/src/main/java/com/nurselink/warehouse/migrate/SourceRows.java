@@ -18,6 +18,9 @@ abstract class SourceRows implements AutoCloseable {
   /** Moves to the next row; false after the last. */
   abstract boolean next() throws SQLException;
 
+  /** Whether the rows come from the file's pages (a value costs no call into SQLite). */
+  abstract boolean direct();
+
   /** The rowid of the row (a row counter from 1 for a WITHOUT ROWID table). */
   abstract long rowid() throws SQLException;
 
@@ -82,6 +85,11 @@ abstract class SourceRows implements AutoCloseable {
     }
 
     @Override
+    boolean direct() {
+      return false;
+    }
+
+    @Override
     boolean next() throws SQLException {
       counter++;
       return rs.next();
@@ -125,6 +133,11 @@ abstract class SourceRows implements AutoCloseable {
     FileRows(SqliteFile.Scan scan, int[] index) {
       this.scan = scan;
       this.index = index;
+    }
+
+    @Override
+    boolean direct() {
+      return true;
     }
 
     @Override

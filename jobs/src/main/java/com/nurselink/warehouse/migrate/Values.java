@@ -283,6 +283,9 @@ public final class Values {
       int from = trimFrom(b);
       int to = trimTo(b, from);
       if (allowEpoch && isEpochText(b, from, to)) {
+        if (to - from <= 15 && digitsOnly(b, from, to)) {
+          return epoch((double) digitsValue(b, from, to));   // exact: below 2^53, as the decimal reading gives
+        }
         BigDecimal bd = parseDecimalText(s.trim());
         return bd == null ? null : epoch(bd.doubleValue());
       }
@@ -309,11 +312,7 @@ public final class Values {
     int to = trimTo(b, from);
     int n = to - from;
     if (allowEpoch && n > 0 && n <= 15 && digitsOnly(b, from, to)) {
-      long v = 0;
-      for (int i = from; i < to; i++) {
-        v = v * 10 + (b[i] - '0');
-      }
-      return epoch((double) v);
+      return epoch((double) digitsValue(b, from, to));
     }
     if (allowEpoch && isEpochText(b, from, to)) {
       return null;
@@ -366,6 +365,15 @@ public final class Values {
       to--;
     }
     return to;
+  }
+
+  /** The number written by ASCII digits only, at most 18 of them. */
+  private static long digitsValue(byte[] b, int from, int to) {
+    long v = 0;
+    for (int i = from; i < to; i++) {
+      v = v * 10 + (b[i] - '0');
+    }
+    return v;
   }
 
   private static boolean digitsOnly(byte[] b, int from, int to) {

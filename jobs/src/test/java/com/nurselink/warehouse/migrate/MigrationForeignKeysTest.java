@@ -59,39 +59,74 @@ class MigrationForeignKeysTest {
   }
 
   @Test
-  void keysSharingATableAreNeverHandedOutTogetherAndAWaitingTakerCanBeStopped() throws Exception {
-    Migration.Key ab = new Migration.Key(0, null, null, java.util.Set.of("a", "b"));
-    Migration.Key bc = new Migration.Key(1, null, null, java.util.Set.of("b", "c"));
-    Migration.Key cd = new Migration.Key(2, null, null, java.util.Set.of("c", "d"));
-    Migration.KeyQueue q = new Migration.KeyQueue(List.of(ab, bc, cd));
-    assertEquals(ab, q.take());
-    assertEquals(cd, q.take());                       // bc shares b with ab: the next free key comes first
-    java.util.concurrent.CompletableFuture<Migration.Key> third = new java.util.concurrent.CompletableFuture<>();
-    parkedTaker(q, third);                                  // parked in take(): b and c are held
-    q.done(ab);
-    assertTrue(!third.isDone(), "c is still held");       // bc cannot be handed out while cd runs
-    q.done(cd);
-    assertEquals(bc, third.get());
-    assertEquals(null, q.take());                          // nothing left: the workers end
-    // a worker that failed interrupts the others: one waiting for a key stops, one about to take stops too
-    Migration.KeyQueue q2 = new Migration.KeyQueue(List.of(ab, bc));
-    assertEquals(ab, q2.take());
-    java.util.concurrent.CompletableFuture<Migration.Key> stopped = new java.util.concurrent.CompletableFuture<>();
-    parkedTaker(q2, stopped).interrupt();
+  void loadsComeFirstAndAKeyOnlyOnceItsTablesAreLoadedAndFree() throws Exception {
+    TablePlan a = table("a", 10, 2);
+    TablePlan b = table("b", 1_000, 3, key("b_a_id_fkey", "a"), key("b_parent_id_fkey", "b"));
+    TablePlan c = table("c", 500, 3, key("c_a_id_fkey", "a"), key("c_b_id_fkey", "b"));
+    Schedule s = Schedule.of(List.of(a, b, c));
+    // the heaviest load first: cells plus the rows its keys check (b: 3,000 + 2,000; c: 1,500 + 1,000; a: 20)
+    Schedule.Load first = (Schedule.Load) s.take();
+    Schedule.Load second = (Schedule.Load) s.take();
+    assertEquals(List.of("b", "c"), List.of(first.table().name(), second.table().name()));
+    Schedule.Load third = (Schedule.Load) s.take();
+    assertEquals("a", third.table().name());
+    java.util.concurrent.CompletableFuture<Schedule.Task> waiting = new java.util.concurrent.CompletableFuture<>();
+    parkedTaker(s, waiting);                              // no key has both its tables loaded
+    s.done(first);
+    // b's own key (b_parent_id_fkey) as soon as b is loaded, while c and a still load
+    Schedule.Key selfKey = (Schedule.Key) waiting.get();
+    assertEquals("b_parent_id_fkey", selfKey.fk().name());
+    s.done(second);
+    java.util.concurrent.CompletableFuture<Schedule.Task> next = new java.util.concurrent.CompletableFuture<>();
+    parkedTaker(s, next);                                 // c_b_id_fkey: b is held; the others need a
+    s.done(third);
+    Schedule.Key ca = (Schedule.Key) next.get();
+    assertEquals("c_a_id_fkey", ca.fk().name(), "b_a_id_fkey comes first in order but b is held");
+    s.done(selfKey);
+    java.util.concurrent.CompletableFuture<Schedule.Task> then = new java.util.concurrent.CompletableFuture<>();
+    parkedTaker(s, then);                                 // b_a_id_fkey: a is held; c_b_id_fkey: c is held
+    s.done(ca);
+    Schedule.Key ba = (Schedule.Key) then.get();
+    assertEquals("b_a_id_fkey", ba.fk().name(), "b's keys before c's");
+    java.util.concurrent.CompletableFuture<Schedule.Task> last = new java.util.concurrent.CompletableFuture<>();
+    parkedTaker(s, last);
+    assertTrue(!last.isDone(), "c_b_id_fkey waits for b");
+    s.done(ba);
+    Schedule.Key cb = (Schedule.Key) last.get();
+    assertEquals("c_b_id_fkey", cb.fk().name());
+    s.done(cb);
+    assertEquals(null, s.take());                         // nothing left: the workers end
+
+    // a worker that failed stops the others: one waiting for a key, and one about to take
+    Schedule s2 = Schedule.of(List.of(a, b));
+    Schedule.Task l1 = s2.take();
+    s2.take();
+    java.util.concurrent.CompletableFuture<Schedule.Task> stopped = new java.util.concurrent.CompletableFuture<>();
+    parkedTaker(s2, stopped);
+    MigrationException cause = new MigrationException("load b: disk full");
+    s2.fail(cause);
     java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
         java.util.concurrent.ExecutionException.class, stopped::get);
     assertTrue(e.getCause() instanceof InterruptedException, String.valueOf(e.getCause()));
-    q2.done(ab);
-    Thread.currentThread().interrupt();
-    try {
-      org.junit.jupiter.api.Assertions.assertThrows(InterruptedException.class, q2::take);   // bc is free, still not taken
-    } finally {
-      Thread.interrupted();
-    }
+    assertEquals(cause, s2.failure());
+    s2.done(l1);
+    org.junit.jupiter.api.Assertions.assertThrows(InterruptedException.class, s2::take);
   }
 
-  /** A thread taking a key from {@code q} into {@code out}, returned once it waits in {@code take()}. */
-  private static Thread parkedTaker(Migration.KeyQueue q, java.util.concurrent.CompletableFuture<Migration.Key> out) {
+  private static TablePlan.ForeignKeyPlan key(String name, String parent) {
+    return new TablePlan.ForeignKeyPlan(name, List.of(parent + "_id"), parent, List.of("id"), "NO ACTION", "NO ACTION");
+  }
+
+  private static TablePlan table(String name, long rows, int columns, TablePlan.ForeignKeyPlan... keys) {
+    List<ColumnPlan> cols = new java.util.ArrayList<>();
+    for (int i = 0; i < columns; i++) {
+      cols.add(null);
+    }
+    return new TablePlan(name, rows, true, cols, List.of("id"), null, 0, null, List.of(), List.of(keys), List.of());
+  }
+
+  /** A thread taking a task from {@code q} into {@code out}, returned once it waits in {@code take()}. */
+  private static Thread parkedTaker(Schedule q, java.util.concurrent.CompletableFuture<Schedule.Task> out) {
     Thread t = new Thread(() -> {
       try {
         out.complete(q.take());
@@ -99,8 +134,9 @@ class MigrationForeignKeysTest {
         out.completeExceptionally(e);
       }
     });
+    t.setDaemon(true);
     t.start();
-    while (t.getState() != Thread.State.WAITING) {
+    while (t.getState() != Thread.State.WAITING && !out.isDone()) {
       Thread.onSpinWait();
     }
     return t;

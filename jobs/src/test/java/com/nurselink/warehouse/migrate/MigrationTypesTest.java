@@ -61,6 +61,9 @@ class MigrationTypesTest {
     assertEquals(summer8utc, Values.asInstant(1_719_813_600L, PARIS, true));         // epoch seconds
     assertEquals(summer8utc, Values.asInstant(1_719_813_600_000L, PARIS, true));     // epoch milliseconds
     assertEquals(summer8utc, Values.asInstant("1719813600000", PARIS, true));
+    assertEquals(summer8utc, Values.asInstant(" 1719813600\t", PARIS, true));     // digits only: read as a long
+    assertEquals(summer8utc.plusNanos(250_000), Values.asInstant("1719813600000.25", PARIS, true));   // ms, as a decimal
+    assertEquals(summer8utc, Values.asInstant("0000001719813600", PARIS, true));   // 16 digits: as a decimal
     assertNull(Values.asInstant(1_719_813_600L, PARIS, false));
     assertNull(Values.asInstant(42L, PARIS, true));                                  // a count, not a date
     assertNull(Values.asInstant("2024-02-30 10:00:00", PARIS, false));
