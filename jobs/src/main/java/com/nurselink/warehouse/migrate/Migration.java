@@ -169,14 +169,26 @@ public final class Migration {
           st.executeUpdate("backup to '" + copy.toAbsolutePath().toString().replace("'", "''") + "'");
           how = "online backup";
         } else {
+          FaultPoints.reach("migrate-snapshot-mode-read");
           c.setAutoCommit(false);
           try (ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_master")) {
             rs.next();   // the read transaction's lock is held from here to the rollback below
           }
-          FaultPoints.reach("migrate-snapshot-locked");
-          copyFile(source, copy);
-          c.rollback();
-          how = "copied under a read lock";
+          String locked;
+          try (ResultSet rs = st.executeQuery("PRAGMA journal_mode")) {
+            locked = rs.next() ? rs.getString(1) : "";
+          }
+          if (locked.equalsIgnoreCase("wal")) {   // switched to WAL meanwhile: its log may hold rows
+            c.rollback();
+            c.setAutoCommit(true);
+            st.executeUpdate("backup to '" + copy.toAbsolutePath().toString().replace("'", "''") + "'");
+            how = "online backup";
+          } else {
+            FaultPoints.reach("migrate-snapshot-locked");
+            copyFile(source, copy);
+            c.rollback();
+            how = "copied under a read lock";
+          }
         }
       }
       progress.accept(String.format(Locale.ROOT, "snapshot of %s taken (%s, %.1fs)", source, how,
@@ -410,6 +422,9 @@ public final class Migration {
             : new MigrationException(describe(task) + ": " + Secrets.maskText(String.valueOf(e.getMessage())), e);
         schedule.fail(failure);
         throw failure;
+      } catch (Error e) {
+        schedule.fail(new MigrationException(describe(task) + ": " + e, e));   // no worker waits for this one
+        throw e;
       }
     }, "load");
     for (String n : keyNotes) {

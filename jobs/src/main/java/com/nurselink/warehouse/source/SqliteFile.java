@@ -390,6 +390,9 @@ public final class SqliteFile implements AutoCloseable {
       int min = (usable - 12) * 32 / 255 - 23;
       int k = min + (int) ((payload - min) % (usable - 4));
       int local = k <= max ? k : min;
+      if (payload > local + pages * (usable - 4)) {
+        throw damaged(table, "the record of rowid " + rowid + " claims " + payload + " bytes, more than the file");
+      }
       if (q + local + 4 > usable) {
         throw damaged(table, "the record of rowid " + rowid + " runs past its page");
       }
@@ -470,7 +473,7 @@ public final class SqliteFile implements AutoCloseable {
       return t == 7 ? REAL : (t & 1) == 0 ? BLOB : TEXT;
     }
 
-    /** An integer column's value (0 for NULL). */
+    /** A number's value as a long (0 for NULL); a text or blob value is refused. */
     public long getLong(int column) throws IOException {
       if (column == rowidAlias) {
         return rowid;
@@ -479,17 +482,26 @@ public final class SqliteFile implements AutoCloseable {
         Object v = missing(column);
         return v instanceof Number n ? n.longValue() : 0;
       }
-      int t = serial[column];
+      int t = number(column);
       return t == 7 ? (long) Double.longBitsToDouble(buf.getLong(offset[column])) : integer(t, offset[column]);
     }
 
-    /** A real column's value (0 for NULL). */
+    /** A number's value as a double (0 for NULL); a text or blob value is refused. */
     public double getDouble(int column) throws IOException {
       if (column == rowidAlias || column >= fields) {
         return column == rowidAlias ? rowid : missing(column) instanceof Number n ? n.doubleValue() : 0;
       }
-      int t = serial[column];
+      int t = number(column);
       return t == 7 ? Double.longBitsToDouble(buf.getLong(offset[column])) : integer(t, offset[column]);
+    }
+
+    private int number(int column) {
+      int t = serial[column];
+      if (t >= 12) {
+        throw new IllegalStateException(table + ": the value of column " + column + " at rowid " + rowid
+            + " is " + ((t & 1) == 0 ? "a blob" : "text") + ", not a number");
+      }
+      return t;
     }
 
     /** The bytes of a text (UTF-8, as stored) or blob value; null for NULL. */

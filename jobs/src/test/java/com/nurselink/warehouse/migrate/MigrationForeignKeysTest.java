@@ -74,25 +74,25 @@ class MigrationForeignKeysTest {
     parkedTaker(s, waiting);                              // no key has both its tables loaded
     s.done(first);
     // b's own key (b_parent_id_fkey) as soon as b is loaded, while c and a still load
-    Schedule.Key selfKey = (Schedule.Key) waiting.get();
+    Schedule.Key selfKey = (Schedule.Key) waiting.get(30, java.util.concurrent.TimeUnit.SECONDS);
     assertEquals("b_parent_id_fkey", selfKey.fk().name());
     s.done(second);
     java.util.concurrent.CompletableFuture<Schedule.Task> next = new java.util.concurrent.CompletableFuture<>();
     parkedTaker(s, next);                                 // c_b_id_fkey: b is held; the others need a
     s.done(third);
-    Schedule.Key ca = (Schedule.Key) next.get();
+    Schedule.Key ca = (Schedule.Key) next.get(30, java.util.concurrent.TimeUnit.SECONDS);
     assertEquals("c_a_id_fkey", ca.fk().name(), "b_a_id_fkey comes first in order but b is held");
     s.done(selfKey);
     java.util.concurrent.CompletableFuture<Schedule.Task> then = new java.util.concurrent.CompletableFuture<>();
     parkedTaker(s, then);                                 // b_a_id_fkey: a is held; c_b_id_fkey: c is held
     s.done(ca);
-    Schedule.Key ba = (Schedule.Key) then.get();
+    Schedule.Key ba = (Schedule.Key) then.get(30, java.util.concurrent.TimeUnit.SECONDS);
     assertEquals("b_a_id_fkey", ba.fk().name(), "b's keys before c's");
     java.util.concurrent.CompletableFuture<Schedule.Task> last = new java.util.concurrent.CompletableFuture<>();
     parkedTaker(s, last);
     assertTrue(!last.isDone(), "c_b_id_fkey waits for b");
     s.done(ba);
-    Schedule.Key cb = (Schedule.Key) last.get();
+    Schedule.Key cb = (Schedule.Key) last.get(30, java.util.concurrent.TimeUnit.SECONDS);
     assertEquals("c_b_id_fkey", cb.fk().name());
     s.done(cb);
     assertEquals(null, s.take());                         // nothing left: the workers end
@@ -106,7 +106,7 @@ class MigrationForeignKeysTest {
     MigrationException cause = new MigrationException("load b: disk full");
     s2.fail(cause);
     java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
-        java.util.concurrent.ExecutionException.class, stopped::get);
+        java.util.concurrent.ExecutionException.class, () -> stopped.get(30, java.util.concurrent.TimeUnit.SECONDS));
     assertTrue(e.getCause() instanceof InterruptedException, String.valueOf(e.getCause()));
     assertEquals(cause, s2.failure());
     s2.done(l1);
@@ -136,7 +136,11 @@ class MigrationForeignKeysTest {
     });
     t.setDaemon(true);
     t.start();
+    long deadline = System.nanoTime() + 30_000_000_000L;   // a bound for a broken schedule, not a timing
     while (t.getState() != Thread.State.WAITING && !out.isDone()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the taker neither waits nor ends");
+      }
       Thread.onSpinWait();
     }
     return t;

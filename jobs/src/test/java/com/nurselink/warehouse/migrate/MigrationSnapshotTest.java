@@ -67,6 +67,42 @@ class MigrationSnapshotTest {
     }
   }
 
+  @Test
+  void aFileSwitchedToWalBeforeTheLockIsBackedUp() throws Exception {
+    Path db = source("switched.db", false);
+    List<Connection> writers = new ArrayList<>();
+    Consumer<String> before = FaultPoints.observe(point -> {
+      if (point.equals("migrate-snapshot-mode-read")) {
+        // the application turns WAL on and commits rows into the log, between the mode read and the lock
+        try {
+          Connection w = DriverManager.getConnection("jdbc:sqlite:" + db);
+          writers.add(w);
+          try (Statement st = w.createStatement()) {
+            st.execute("PRAGMA journal_mode = WAL");
+            st.execute("PRAGMA wal_autocheckpoint = 0");
+            st.execute("INSERT INTO t (id, v) SELECT id + 1000, v FROM t");
+          }
+        } catch (SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    });
+    try (PgDatabase pg = new PgDatabase()) {
+      List<String> progress = new ArrayList<>();
+      Report r = Migration.from(db).to(pg.url).progress(progress::add).execute();
+      assertTrue(r.ok(), r.render());
+      assertEquals(1, writers.size());
+      assertTrue(java.nio.file.Files.size(db.resolveSibling("switched.db-wal")) > 0);
+      assertTrue(progress.stream().anyMatch(l -> l.contains("online backup")), progress.toString());
+      assertEquals("2000", pg.one("SELECT count(*) FROM public.t"));
+    } finally {
+      FaultPoints.observe(before);
+      for (Connection w : writers) {
+        w.close();
+      }
+    }
+  }
+
   /** A table of 1,000 rows, ids 1..1000. */
   private Path source(String name, boolean wal) throws SQLException {
     MigrationTestSupport.ensureTmp();

@@ -149,19 +149,10 @@ class SqliteFileTest {
 
   @Test
   void aDamagedPageFailsNamingTheFileTableAndPage() throws Exception {
-    Path db = tmp.resolve("damaged.db");
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
-      st.execute("PRAGMA page_size = 1024");
-      st.execute("CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT)");
-      st.execute("WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 2000)"
-          + " INSERT INTO t SELECT k, 'value ' || k FROM n");
-    }
-    long root;
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement();
-         ResultSet rs = st.executeQuery("SELECT rootpage FROM sqlite_master WHERE name = 't'")) {
-      rs.next();
-      root = rs.getLong(1);
-    }
+    Path db = database("damaged.db", "PRAGMA page_size = 1024", "CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT)",
+        "WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 2000)"
+            + " INSERT INTO t SELECT k, 'value ' || k FROM n");
+    long root = rootPage(db, "t");
     // the root is an interior page; its first child pointer now names a page past the end of the file
     try (RandomAccessFile raf = new RandomAccessFile(db.toFile(), "rw")) {
       long page = (root - 1) * 1024;
@@ -182,6 +173,58 @@ class SqliteFileTest {
       });
       assertTrue(e.getMessage().startsWith(db + ", table t: page 1000000 is outside the file"), e.getMessage());
       assertTrue(e.getMessage().endsWith("(the file is damaged)"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aRecordClaimingMoreBytesThanTheFileFailsBeforeAnyAllocation() throws Exception {
+    Path db = database("claims.db", "PRAGMA page_size = 1024", "CREATE TABLE u (a TEXT, b INTEGER)",
+        "INSERT INTO u VALUES ('only row', 7)");
+    long root = rootPage(db, "u");
+    // the root is the only leaf; its cell's payload size becomes 2^28 - 1 bytes, in a 2-page file
+    try (RandomAccessFile raf = new RandomAccessFile(db.toFile(), "rw")) {
+      long page = (root - 1) * 1024;
+      raf.seek(page + 8);
+      int cell = raf.readUnsignedShort();
+      raf.seek(page + cell);
+      raf.write(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x7F});
+    }
+    try (SqliteFile f = SqliteFile.open(db); Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+      SqliteFile.Scan s = f.scan(c, "u").orElseThrow();
+      IOException e = assertThrows(IOException.class, s::next);
+      assertTrue(e.getMessage().contains("claims 268435455 bytes, more than the file"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aNumberIsNotReadFromText() throws Exception {
+    Path db = database("types.db", "CREATE TABLE v (a)", "INSERT INTO v VALUES ('12345678')");
+    try (SqliteFile f = SqliteFile.open(db); Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+      SqliteFile.Scan s = f.scan(c, "v").orElseThrow();
+      assertTrue(s.next());
+      assertEquals(SqliteFile.TEXT, s.type(0));
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> s.getLong(0));
+      assertEquals("v: the value of column 0 at rowid 1 is text, not a number", e.getMessage());
+      assertThrows(IllegalStateException.class, () -> s.getDouble(0));
+    }
+  }
+
+  /** A new database file in the test's directory, made by these statements. */
+  private Path database(String name, String... statements) throws SQLException {
+    Path db = tmp.resolve(name);
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+      for (String sql : statements) {
+        st.execute(sql);
+      }
+    }
+    return db;
+  }
+
+  private static long rootPage(Path db, String table) throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery("SELECT rootpage FROM sqlite_master WHERE name = '" + table + "'")) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 
