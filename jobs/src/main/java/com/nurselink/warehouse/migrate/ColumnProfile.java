@@ -30,8 +30,6 @@ public final class ColumnProfile {
     long maxLong = Long.MIN_VALUE;
     int maxScale;
     int maxIntDigits;
-    /** The largest |v / 10| of the integers that fit a numeric candidate (their digits follow), -1 for none. */
-    long maxTenth = -1;
     long minEpoch = Long.MAX_VALUE;
     long maxEpoch = Long.MIN_VALUE;
     int maxLength;
@@ -75,7 +73,7 @@ public final class ColumnProfile {
     }
 
     public int maxIntDigits() {
-      return maxTenth < 0 ? maxIntDigits : Math.max(maxIntDigits, maxTenth == 0 ? 1 : Values.intDigits(maxTenth) + 1);
+      return maxIntDigits;
     }
 
     /** The earliest year (business zone; dates as they are) among the values that fit. */
@@ -108,8 +106,6 @@ public final class ColumnProfile {
   private final ColumnDigest.ExactSum integerSum = new ColumnDigest.ExactSum();
   private boolean partial;
   private final List<Fit> fits = new ArrayList<>();
-  /** Every candidate but text has failed (kept up to date as candidates fail). */
-  private boolean settled;
 
   public ColumnProfile(String column, List<Candidate> candidates, ZoneId zone) {
     this.column = column;
@@ -117,7 +113,6 @@ public final class ColumnProfile {
     for (Candidate c : candidates) {
       fits.add(new Fit(c, zone));
     }
-    settled = allButTextDead();
   }
 
   public String column() {
@@ -184,10 +179,6 @@ public final class ColumnProfile {
 
   /** True once every candidate but text has failed: the remaining values need no reading in Java. */
   public boolean settled() {
-    return settled;
-  }
-
-  private boolean allButTextDead() {
     for (Fit f : fits) {
       if (f.candidate.kind() != Kind.TEXT && !f.dead) {
         return false;
@@ -262,7 +253,6 @@ public final class ColumnProfile {
         if (!f.candidate.tolerant() || f.unfit > TypePlanner.MAX_REJECTS
             || (f.unfit > 100 && f.unfit * 100 > seen * TypePlanner.MAX_REJECT_PERCENT)) {
           f.dead = true;
-          settled = allButTextDead();
         }
       } else {
         f.fit++;
@@ -280,7 +270,7 @@ public final class ColumnProfile {
       }
       case NUMERIC -> {
         if (v instanceof Long || v instanceof Integer) {
-          f.maxTenth = Math.max(f.maxTenth, Math.abs(((Number) v).longValue() / 10));
+          f.maxIntDigits = Math.max(f.maxIntDigits, Values.intDigits(((Number) v).longValue()));
         } else if (v instanceof Double d) {
           int scale = Values.doubleScale(d);
           f.maxScale = Math.max(f.maxScale, scale);

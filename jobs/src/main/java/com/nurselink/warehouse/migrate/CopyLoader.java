@@ -1,8 +1,8 @@
 package com.nurselink.warehouse.migrate;
 
+import com.nurselink.warehouse.source.SqliteFile;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import com.nurselink.warehouse.source.SqliteFile;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -93,11 +93,10 @@ public final class CopyLoader {
         while (rs.next()) {
           out.i16(n);
           for (int i = 0; i < n; i++) {
-            int col = i;
             ColumnPlan c = plans[i];
             switch (reads[i]) {
               case TEXT_BYTES -> {
-                byte[] b = rs.getBytes(col);
+                byte[] b = rs.getBytes(i);
                 if (b == null) {
                   out.i32(-1);
                 } else if (plainUtf8(b)) {
@@ -105,23 +104,23 @@ public final class CopyLoader {
                   out.bytes(b);
                   digests[i].addBytes(b);
                 } else {
-                  value(out, rs, col, c, digests[i], int4[i], zone, t, rows, rejects);
+                  value(out, rs, i, c, digests[i], int4[i], zone, t, rows, rejects);
                 }
               }
               case TEXT_TIME -> {
-                byte[] b = rs.getBytes(col);
+                byte[] b = rs.getBytes(i);
                 if (b == null) {
                   out.i32(-1);
                 } else if (!time(out, b, c, digests[i], zone)) {
-                  value(out, rs, col, c, digests[i], int4[i], zone, t, rows, rejects);
+                  value(out, rs, i, c, digests[i], int4[i], zone, t, rows, rejects);
                 }
               }
               case LONG -> {
-                long v = rs.getLong(col);
+                long v = rs.getLong(i);
                 integer(out, v, int4[i]);
                 digests[i].addLong(v);
               }
-              case OBJECT -> value(out, rs, col, c, digests[i], int4[i], zone, t, rows, rejects);
+              case OBJECT -> value(out, rs, i, c, digests[i], int4[i], zone, t, rows, rejects);
             }
           }
           rows++;

@@ -161,34 +161,25 @@ public final class Migration {
       copy = Files.createTempFile("nurselink-migrate-", ".db");
       String how;
       try (Connection c = sqlite(source); Statement st = c.createStatement()) {
+        FaultPoints.reach("migrate-snapshot-before-lock");
+        c.setAutoCommit(false);
+        try (ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_master")) {
+          rs.next();   // the read transaction's lock is held from here to the rollback below
+        }
         String mode;
-        try (ResultSet rs = st.executeQuery("PRAGMA journal_mode")) {
+        try (ResultSet rs = st.executeQuery("PRAGMA journal_mode")) {   // no switch to WAL under the lock
           mode = rs.next() ? rs.getString(1) : "";
         }
         if (mode.equalsIgnoreCase("wal")) {
+          c.rollback();
+          c.setAutoCommit(true);
           st.executeUpdate("backup to '" + copy.toAbsolutePath().toString().replace("'", "''") + "'");
           how = "online backup";
         } else {
-          FaultPoints.reach("migrate-snapshot-mode-read");
-          c.setAutoCommit(false);
-          try (ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_master")) {
-            rs.next();   // the read transaction's lock is held from here to the rollback below
-          }
-          String locked;
-          try (ResultSet rs = st.executeQuery("PRAGMA journal_mode")) {
-            locked = rs.next() ? rs.getString(1) : "";
-          }
-          if (locked.equalsIgnoreCase("wal")) {   // switched to WAL meanwhile: its log may hold rows
-            c.rollback();
-            c.setAutoCommit(true);
-            st.executeUpdate("backup to '" + copy.toAbsolutePath().toString().replace("'", "''") + "'");
-            how = "online backup";
-          } else {
-            FaultPoints.reach("migrate-snapshot-locked");
-            copyFile(source, copy);
-            c.rollback();
-            how = "copied under a read lock";
-          }
+          FaultPoints.reach("migrate-snapshot-locked");
+          copyFile(source, copy);
+          c.rollback();
+          how = "copied under a read lock";
         }
       }
       progress.accept(String.format(Locale.ROOT, "snapshot of %s taken (%s, %.1fs)", source, how,

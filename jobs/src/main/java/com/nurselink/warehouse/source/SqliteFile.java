@@ -149,7 +149,7 @@ public final class SqliteFile implements AutoCloseable {
    * @param missing the value of a column a record does not hold (rows written before an {@code ALTER TABLE
    *     ADD COLUMN}); asked once per column
    */
-  public Scan scan(String table, long rootPage, int columns, int rowidAlias, boolean[] realAffinity,
+  private Scan scan(String table, long rootPage, int columns, int rowidAlias, boolean[] realAffinity,
       MissingValue missing) {
     return new Scan(table, rootPage, columns, rowidAlias, realAffinity.clone(), missing);
   }
@@ -488,8 +488,12 @@ public final class SqliteFile implements AutoCloseable {
 
     /** A number's value as a double (0 for NULL); a text or blob value is refused. */
     public double getDouble(int column) throws IOException {
-      if (column == rowidAlias || column >= fields) {
-        return column == rowidAlias ? rowid : missing(column) instanceof Number n ? n.doubleValue() : 0;
+      if (column == rowidAlias) {
+        return rowid;
+      }
+      if (column >= fields) {
+        Object v = missing(column);
+        return v instanceof Number n ? n.doubleValue() : 0;
       }
       int t = number(column);
       return t == 7 ? Double.longBitsToDouble(buf.getLong(offset[column])) : integer(t, offset[column]);

@@ -68,12 +68,12 @@ class MigrationSnapshotTest {
   }
 
   @Test
-  void aFileSwitchedToWalBeforeTheLockIsBackedUp() throws Exception {
+  void aFileSwitchedToWalJustBeforeTheLockIsBackedUp() throws Exception {
     Path db = source("switched.db", false);
     List<Connection> writers = new ArrayList<>();
     Consumer<String> before = FaultPoints.observe(point -> {
-      if (point.equals("migrate-snapshot-mode-read")) {
-        // the application turns WAL on and commits rows into the log, between the mode read and the lock
+      if (point.equals("migrate-snapshot-before-lock")) {
+        // the application turns WAL on and commits rows into the log, just before the lock is taken
         try {
           Connection w = DriverManager.getConnection("jdbc:sqlite:" + db);
           writers.add(w);
