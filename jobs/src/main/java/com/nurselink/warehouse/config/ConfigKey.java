@@ -59,7 +59,11 @@ public final class ConfigKey {
   public static final ConfigKey SNAPSHOT_RETENTION_DAYS = intKey("source.snapshot-retention-days", "7", 0, UNBOUNDED,
       "Snapshots older than this many days are pruned by the run.");
   public static final ConfigKey EXTRACT_PARTITIONS = intKey("extract.partitions", "4", 1, 1024,
-      "Parallel JDBC read partitions per source table (ranges of the id).");
+      "Parallel read partitions per source table (ranges of the id).");
+  public static final ConfigKey EXTRACT_SQLITE_READER = oneOf("extract.sqlite-reader", "pages",
+      "How a SQLite snapshot is read: pages (its rowid tables read from the file's pages, without a call into "
+          + "SQLite per value; other tables through SQLite) or sqlite (every table through SQLite's JDBC driver). "
+          + "Both give the same rows.", "pages", "sqlite");
   public static final ConfigKey EXTRACT_FETCH_SIZE = intKey("extract.fetch-size", "10000", 1, UNBOUNDED,
       "JDBC fetch size of source reads.");
   public static final ConfigKey EXTRACT_OVERLAP_SECONDS = intKey("extract.overlap-seconds", "300", 0, UNBOUNDED,

@@ -58,7 +58,8 @@ public final class ExtractJob implements PipelineJob {
     var s = ctx.settings();
     Path snapDir = Path.of(s.get(ConfigKey.SNAPSHOT_DIR));
     Extractor.Options opt = new Extractor.Options(s.getInt(ConfigKey.EXTRACT_PARTITIONS),
-        s.getInt(ConfigKey.EXTRACT_FETCH_SIZE), s.get(ConfigKey.SCHEMA_DRIFT), ctx.pseudonyms());
+        s.getInt(ConfigKey.EXTRACT_FETCH_SIZE), s.get(ConfigKey.SCHEMA_DRIFT), ctx.pseudonyms(),
+        s.get(ConfigKey.EXTRACT_SQLITE_READER).equals("pages"));
     Retry retry = new Retry(s.getInt(ConfigKey.EXTRACT_RETRIES), s.getInt(ConfigKey.EXTRACT_RETRY_BACKOFF_MS),
         line -> ctx.progress().info("extract", line));
     int busyTimeout = s.getInt(ConfigKey.EXTRACT_BUSY_TIMEOUT_MS);

@@ -8,6 +8,9 @@ import com.nurselink.warehouse.contract.SourceContract;
 import com.nurselink.warehouse.staging.CleanSchema;
 import com.nurselink.warehouse.util.Pseudonyms;
 import com.nurselink.warehouse.util.Secrets;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
@@ -44,8 +47,15 @@ public final class Extractor {
     }
   }
 
-  /** Options of one read. */
-  public record Options(int partitions, int fetchSize, String driftPolicy, Pseudonyms pseudonyms) {}
+  /**
+   * Options of one read; {@code pages}: read a SQLite table from its file's pages when it can be
+   * ({@link SqlitePages}), else through SQLite.
+   */
+  public record Options(int partitions, int fetchSize, String driftPolicy, Pseudonyms pseudonyms, boolean pages) {
+    public Options(int partitions, int fetchSize, String driftPolicy, Pseudonyms pseudonyms) {
+      this(partitions, fetchSize, driftPolicy, pseudonyms, true);
+    }
+  }
 
   /**
    * The result: the raw dataset (raw schema of {@link CleanSchema}), the drift found, and for
@@ -162,6 +172,8 @@ public final class Extractor {
     String updated = SourceTable.quote(src.physical(SourceContract.UPDATED_AT));
     String maxUpdated = null;
     String filter = "";
+    Path file = sqlite ? Path.of(jdbcUrl.substring("jdbc:sqlite:".length())) : null;
+    boolean pages = false;
     try (Connection c = DriverManager.getConnection(jdbcUrl)) {
       drift = checkSchema(c, src, where, opt.driftPolicy());
       boolean hasUpdated = !drift.missingOptional().contains(src.physical(SourceContract.UPDATED_AT));
@@ -187,15 +199,52 @@ public final class Extractor {
         lo = rs.getLong(1);
         hi = rs.getLong(2);
       }
+      pages = sqlite && opt.pages() && Files.isRegularFile(file) && SqlitePages.readable(file, c, src.physicalTable());
+    } catch (IOException e) {
+      throw new SourceException("cannot read " + where + " table " + src.physicalTable() + ": " + e.getMessage(), e);
     } catch (SQLException e) {
       throw new SourceException("cannot read " + where + " table " + src.physicalTable() + ": "
           + Secrets.maskText(SqliteSnapshots.sqliteReason(e)), e);
     }
     Set<String> missing = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
     missing.addAll(drift.missingOptional());
+    SourceContract contract = SourceContract.of(src.logical());
+    Dataset<Row> df = pages ? readPages(spark, src, file, contract, missing, lo, hi, opt)
+        : readJdbc(spark, src, jdbcUrl, contract, missing, keyExpr, filter, lo, hi, opt);
+    UDF1<String, String> pseudo = opt.pseudonyms()::of;
+    String udfName = "nl_pseudonym";
+    spark.udf().register(udfName, pseudo, DataTypes.StringType);
+    // the raw columns (CleanSchema.rawColumns): personal data replaced by its pseudonym
+    List<Column> out = new ArrayList<>();
+    for (var c : contract.columns()) {
+      out.add(c.personal() ? callUDF(udfName, col(c.name())).as(CleanSchema.pseudonymColumn(c.name())) : col(c.name()));
+    }
+    out.add(lit(where).as("_source"));
+    out.add(col("_row"));
+    return new Extracted(df.select(out.toArray(new Column[0])), drift, maxUpdated);
+  }
+
+  /** The columns of the contract as text, then {@code _row}, from the pages of a SQLite file. */
+  private static Dataset<Row> readPages(SparkSession spark, SourceTable src, Path file, SourceContract contract,
+      Set<String> missing, long lo, long hi, Options opt) {
+    List<String> physical = new ArrayList<>();
+    for (String logical : contract.columnNames()) {
+      String phys = src.physical(logical);
+      physical.add(missing.contains(phys) ? null : phys);
+    }
+    return SqlitePages.read(spark, file, src.physicalTable(), contract.columnNames(), physical, lo, hi,
+        hi > lo ? opt.partitions() : 1);
+  }
+
+  /**
+   * The columns of the contract as text, then {@code _row} and {@code _pk}, through Spark's JDBC
+   * source: {@code opt.partitions()} ranges of the key between {@code lo} and {@code hi}.
+   */
+  private static Dataset<Row> readJdbc(SparkSession spark, SourceTable src, String jdbcUrl, SourceContract contract,
+      Set<String> missing, String keyExpr, String filter, long lo, long hi, Options opt) {
+    boolean sqlite = jdbcUrl.startsWith("jdbc:sqlite:");
     StringBuilder select = new StringBuilder("SELECT ");
     StringBuilder customSchema = new StringBuilder();
-    SourceContract contract = SourceContract.of(src.logical());
     for (String logical : contract.columnNames()) {
       String phys = src.physical(logical);
       String expr = missing.contains(phys) ? "CAST(NULL AS TEXT)"
@@ -223,17 +272,6 @@ public final class Extractor {
       reader = reader.option("partitionColumn", "_pk").option("lowerBound", String.valueOf(lo))
           .option("upperBound", String.valueOf(hi + 1)).option("numPartitions", String.valueOf(opt.partitions()));
     }
-    Dataset<Row> df = reader.load();
-    UDF1<String, String> pseudo = opt.pseudonyms()::of;
-    String udfName = "nl_pseudonym";
-    spark.udf().register(udfName, pseudo, DataTypes.StringType);
-    // the raw columns (CleanSchema.rawColumns): personal data replaced by its pseudonym
-    List<Column> out = new ArrayList<>();
-    for (var c : contract.columns()) {
-      out.add(c.personal() ? callUDF(udfName, col(c.name())).as(CleanSchema.pseudonymColumn(c.name())) : col(c.name()));
-    }
-    out.add(lit(where).as("_source"));
-    out.add(col("_row"));
-    return new Extracted(df.select(out.toArray(new Column[0])), drift, maxUpdated);
+    return reader.load();
   }
 }

@@ -149,9 +149,9 @@ public final class SqliteFile implements AutoCloseable {
    * @param missing the value of a column a record does not hold (rows written before an {@code ALTER TABLE
    *     ADD COLUMN}); asked once per column
    */
-  private Scan scan(String table, long rootPage, int columns, int rowidAlias, boolean[] realAffinity,
+  private Scan scan(String table, long rootPage, List<String> names, int rowidAlias, boolean[] realAffinity,
       MissingValue missing) {
-    return new Scan(table, rootPage, columns, rowidAlias, realAffinity.clone(), missing);
+    return new Scan(table, rootPage, List.copyOf(names), rowidAlias, realAffinity.clone(), missing);
   }
 
   /**
@@ -215,7 +215,7 @@ public final class SqliteFile implements AutoCloseable {
         throw new IOException(file + ", table " + table + ": " + e.getMessage(), e);
       }
     };
-    return Optional.of(scan(table, root, names.size(), alias, affinity, missing));
+    return Optional.of(scan(table, root, names, alias, affinity, missing));
   }
 
   /**
@@ -276,6 +276,8 @@ public final class SqliteFile implements AutoCloseable {
   /** A cursor over a table's rows. Values are decoded when asked for; byte arrays are copies. */
   public final class Scan {
     private final String table;
+    private final long root;
+    private final List<String> names;
     private final int columns;
     private final int rowidAlias;
     private final boolean[] realAffinity;
@@ -298,9 +300,12 @@ public final class SqliteFile implements AutoCloseable {
     private final int[] offset;
     private byte[] overflow = new byte[0];
 
-    private Scan(String table, long root, int columns, int rowidAlias, boolean[] realAffinity, MissingValue missing) {
+    private Scan(String table, long root, List<String> names, int rowidAlias, boolean[] realAffinity,
+        MissingValue missing) {
       this.table = table;
-      this.columns = columns;
+      this.root = root;
+      this.names = names;
+      this.columns = names.size();
       this.rowidAlias = rowidAlias;
       this.realAffinity = realAffinity;
       this.missing = missing;
@@ -308,7 +313,6 @@ public final class SqliteFile implements AutoCloseable {
       this.missingKnown = new boolean[columns];
       this.serial = new int[columns];
       this.offset = new int[columns];
-      numbers[0] = root;
     }
 
     /** How many columns the table has. */
@@ -316,11 +320,60 @@ public final class SqliteFile implements AutoCloseable {
       return columns;
     }
 
+    /** The table's column names, in declaration order (as {@code PRAGMA table_xinfo} gives them). */
+    public List<String> columnNames() {
+      return names;
+    }
+
+    /**
+     * Positions the scan before the first row whose rowid is at least {@code from}: the next {@link #next}
+     * moves to it. Descends the b-tree once, by the keys of its interior pages, instead of reading the rows
+     * before it.
+     */
+    public void seek(long from) throws IOException {
+      started = true;
+      depth = -1;
+      visited = 0;
+      push(root);
+      while (true) {
+        ByteBuffer p = stack[depth];
+        int h = headers[depth];
+        boolean leaf = p.get(h) == 13;
+        int cells = p.getShort(h + 3) & 0xFFFF;
+        int pointers = h + (leaf ? 8 : 12);
+        // the first cell whose key (a leaf's rowid; an interior cell's largest rowid of its child) >= from
+        int lo = 0;
+        int hi = cells;
+        while (lo < hi) {
+          int mid = (lo + hi) >>> 1;
+          int at = cell(p, pointers, mid, cells);
+          long key;
+          if (leaf) {
+            varint(p, at, usable);
+            key = varint(p, varintEnd, usable);
+          } else {
+            key = varint(p, at + 4, usable);
+          }
+          if (key < from) {
+            lo = mid + 1;
+          } else {
+            hi = mid;
+          }
+        }
+        if (leaf) {
+          next[depth] = lo;
+          return;
+        }
+        next[depth] = lo + 1;
+        push(lo < cells ? p.getInt(cell(p, pointers, lo, cells)) & 0xFFFF_FFFFL : p.getInt(h + 8) & 0xFFFF_FFFFL);
+      }
+    }
+
     /** Moves to the next row; false after the last. */
     public boolean next() throws IOException {
       if (!started) {
         started = true;
-        push(numbers[0]);
+        push(root);
       }
       while (depth >= 0) {
         ByteBuffer p = stack[depth];

@@ -116,6 +116,37 @@ class SqliteFileTest {
   }
 
   @Test
+  void seeksToTheFirstRowAtOrAfterARowid() throws Exception {
+    Path db = database("seek.db", "PRAGMA page_size = 512", "CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT)",
+        "WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 5000)"
+            + " INSERT INTO t SELECT k * 3 - 7000, 'value ' || k FROM n",
+        "DELETE FROM t WHERE a % 7 = 0", "INSERT INTO t VALUES (9223372036854775807, 'last')");
+    List<Long> rowids = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery("SELECT a FROM t ORDER BY a")) {
+      while (rs.next()) {
+        rowids.add(rs.getLong(1));
+      }
+    }
+    try (SqliteFile f = SqliteFile.open(db); Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+      for (long from : new long[] {Long.MIN_VALUE, -6997, -6996, -6995, -1, 0, 1, 2, 7, 4000, 7994, 7995,
+          7996, 9223372036854775806L, Long.MAX_VALUE}) {
+        SqliteFile.Scan s = f.scan(c, "t").orElseThrow();
+        s.seek(from);
+        List<Long> read = new ArrayList<>();
+        while (s.next()) {
+          read.add(s.rowid());
+        }
+        assertEquals(rowids.stream().filter(r -> r >= from).toList(), read, "from " + from);
+      }
+      SqliteFile.Scan empty = f.scan(c, "t").orElseThrow();
+      empty.seek(Long.MAX_VALUE);
+      assertTrue(empty.next());
+      assertFalse(empty.next());
+    }
+  }
+
+  @Test
   void leavesToSqliteWhatItDoesNotRead() throws Exception {
     Path db = tmp.resolve("other.db");
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
