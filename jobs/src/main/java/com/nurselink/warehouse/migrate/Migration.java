@@ -4,12 +4,10 @@ import com.nurselink.warehouse.migrate.ColumnPlan.Strategy;
 import com.nurselink.warehouse.migrate.Profiler.TableProfile;
 import com.nurselink.warehouse.migrate.Verifier.TableCheck;
 import com.nurselink.warehouse.source.SqliteFile;
-import com.nurselink.warehouse.util.FaultPoints;
+import com.nurselink.warehouse.source.SqliteSnapshots;
 import com.nurselink.warehouse.util.Secrets;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -28,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -149,39 +148,17 @@ public final class Migration {
   }
 
   /**
-   * A consistent copy of the source, so that the application may keep writing while every pass reads the
-   * same state. A file in rollback-journal mode is copied whole by the kernel while this process holds a
-   * read transaction on it: no writer can commit into the file meanwhile (a writer waits, as for any reader).
-   * A file in WAL mode, whose committed pages may still be in its log, goes through SQLite's online backup.
+   * A consistent copy of the source ({@link SqliteSnapshots#copy}), so that the application may keep writing
+   * while every pass reads the same state.
    */
   private Path snapshot() {
     long t0 = System.nanoTime();
     Path copy = null;
     try {
       copy = Files.createTempFile("nurselink-migrate-", ".db");
-      String how;
-      try (Connection c = sqlite(source); Statement st = c.createStatement()) {
-        FaultPoints.reach("migrate-snapshot-before-lock");
-        c.setAutoCommit(false);
-        try (ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_master")) {
-          rs.next();   // the read transaction's lock is held from here to the rollback below
-        }
-        String mode;
-        try (ResultSet rs = st.executeQuery("PRAGMA journal_mode")) {   // no switch to WAL under the lock
-          mode = rs.next() ? rs.getString(1) : "";
-        }
-        if (mode.equalsIgnoreCase("wal")) {
-          c.rollback();
-          c.setAutoCommit(true);
-          st.executeUpdate("backup to '" + copy.toAbsolutePath().toString().replace("'", "''") + "'");
-          how = "online backup";
-        } else {
-          FaultPoints.reach("migrate-snapshot-locked");
-          copyFile(source, copy);
-          c.rollback();
-          how = "copied under a read lock";
-        }
-      }
+      Properties readOnly = new SQLiteConfig().toProperties();
+      readOnly.setProperty("open_mode", "1");
+      String how = SqliteSnapshots.copy(source, copy, readOnly, "migrate-snapshot");
       progress.accept(String.format(Locale.ROOT, "snapshot of %s taken (%s, %.1fs)", source, how,
           (System.nanoTime() - t0) / 1e9));
       return copy;
@@ -194,21 +171,6 @@ public final class Migration {
         }
       }
       throw new MigrationException("cannot snapshot " + source + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** The whole file, copied by the kernel ({@code transferTo}: no pass through this process's memory). */
-  private static void copyFile(Path from, Path to) throws java.io.IOException {
-    try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ);
-         FileChannel out = FileChannel.open(to, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-      long size = in.size();
-      for (long done = 0; done < size; ) {
-        long n = in.transferTo(done, size - done, out);
-        if (n <= 0) {
-          throw new java.io.IOException("the copy of " + from + " stopped at byte " + done + " of " + size);
-        }
-        done += n;
-      }
     }
   }
 

@@ -1,12 +1,16 @@
 package com.nurselink.warehouse.source;
 
+import com.nurselink.warehouse.util.FaultPoints;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -16,8 +20,9 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * Consistent snapshots of SQLite sources, taken with SQLite's online backup while the app may be
- * writing, kept for a retention period (the ops backup policy), pruned by the run.
+ * Consistent snapshots of SQLite sources ({@link #copy}: a copy under a read lock, or SQLite's online
+ * backup for a WAL file) taken while the app may be writing, kept for a retention period (the ops
+ * backup policy), pruned by the run.
  */
 public final class SqliteSnapshots {
   private SqliteSnapshots() {}
@@ -50,10 +55,9 @@ public final class SqliteSnapshots {
       Properties p = new Properties();
       p.setProperty("open_mode", "1"); // read-only
       p.setProperty("busy_timeout", String.valueOf(busyTimeoutMillis));
-      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + source.toAbsolutePath(), p);
-          Statement st = c.createStatement()) {
-        st.executeUpdate("backup to '" + partial.toAbsolutePath().toString().replace("'", "''") + "'");
-      } catch (SQLException | RuntimeException e) {
+      try {
+        copy(source, partial, p, "extract-snapshot");
+      } catch (SQLException | IOException | RuntimeException e) {
         Files.deleteIfExists(partial); // a failed backup leaves nothing behind
         throw e;
       }
@@ -63,6 +67,53 @@ public final class SqliteSnapshots {
       throw new SourceException("cannot snapshot " + source + ": " + sqliteReason(e), e);
     } catch (IOException e) {
       throw new UncheckedIOException("snapshot of " + source + " into " + dir, e);
+    }
+  }
+
+  /**
+   * Copies {@code source} into {@code target} (created or truncated) as one consistent state, while the
+   * application may keep writing, and says how. A file in rollback-journal mode is copied whole by the
+   * kernel ({@code transferTo}) while a read transaction holds its lock: no writer can commit into the file
+   * meanwhile (a writer waits, as for any reader), and the journal mode is read under that lock, so a switch
+   * to WAL cannot happen in between. A file in WAL mode, whose committed pages may still be in its log,
+   * goes through SQLite's online backup. {@code connection} holds the properties of the connection to
+   * {@code source} (read only, busy timeout); the fault points {@code <faults>-before-lock} and
+   * {@code <faults>-locked} are reached before the lock is taken and while it is held.
+   */
+  public static String copy(Path source, Path target, Properties connection, String faults)
+      throws SQLException, IOException {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + source.toAbsolutePath(), connection);
+        Statement st = c.createStatement()) {
+      FaultPoints.reach(faults + "-before-lock");
+      c.setAutoCommit(false);
+      try (ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_master")) {
+        rs.next();   // the read transaction's lock is held from here to the rollback below
+      }
+      String mode;
+      try (ResultSet rs = st.executeQuery("PRAGMA journal_mode")) {
+        mode = rs.next() ? rs.getString(1) : "";
+      }
+      if (mode.equalsIgnoreCase("wal")) {
+        c.rollback();
+        c.setAutoCommit(true);
+        st.executeUpdate("backup to '" + target.toAbsolutePath().toString().replace("'", "''") + "'");
+        return "online backup";
+      }
+      FaultPoints.reach(faults + "-locked");
+      try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
+          FileChannel out = FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+              StandardOpenOption.TRUNCATE_EXISTING)) {
+        long size = in.size();
+        for (long done = 0; done < size; ) {
+          long n = in.transferTo(done, size - done, out);
+          if (n <= 0) {
+            throw new IOException("the copy of " + source + " stopped at byte " + done + " of " + size);
+          }
+          done += n;
+        }
+      }
+      c.rollback();
+      return "copied under a read lock";
     }
   }
 

@@ -204,7 +204,7 @@ class SourceFaultsTest extends SparkTestBase {
       String locked = "cannot snapshot " + t + ": database is locked by a writer";
       assertEquals(List.of("users from " + t + "|1|50", "users from " + t + "|2|100", "users from " + t + "|3|200"),
           waits, "3 retries after the first attempt, waits doubling");
-      String busy = "users from " + t + ": " + locked + ": [SQLITE_BUSY] The database file is locked (Backup failed)";
+      String busy = "users from " + t + ": " + locked + ": [SQLITE_BUSY] The database file is locked (database is locked)";
       assertEquals(List.of(busy + "; retry 1/3 in 50 ms", busy + "; retry 2/3 in 100 ms",
           busy + "; retry 3/3 in 200 ms"), retryLines(r));
       assertFailedCleanly(r, locked);
@@ -239,7 +239,7 @@ class SourceFaultsTest extends SparkTestBase {
     assertEquals(0, r.code(), r.all());
     assertEquals(List.of("users from " + t + "|1|200"), waits, "one retry, of the table whose snapshot met the lock");
     assertEquals(List.of("users from " + t + ": cannot snapshot " + t + ": database is locked by a "
-        + "writer: [SQLITE_BUSY] The database file is locked (Backup failed); retry 1/6 in 200 ms"), retryLines(r));
+        + "writer: [SQLITE_BUSY] The database file is locked (database is locked); retry 1/6 in 200 ms"), retryLines(r));
     assertTrue(writer.isClosed());
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + t); Statement q = c.createStatement()) {
       for (String table : List.of("users", "missions")) {

@@ -129,6 +129,59 @@ class ExtractorTest extends SparkTestBase {
   }
 
   @Test
+  void aSnapshotHoldsTheRowsCommittedWhenItWasTakenAndAWriterWaitsMeanwhile() throws Exception {
+    Path p = db("CREATE TABLE t (x)", "INSERT INTO t VALUES (1)");
+    List<String> attempts = new java.util.ArrayList<>();
+    java.util.function.Consumer<String> before = com.nurselink.warehouse.util.FaultPoints.observe(point -> {
+      if (point.equals("extract-snapshot-locked")) {
+        attempts.add(insert(p, 2)); // the application writes while the file is copied
+      }
+    });
+    Path snap;
+    try {
+      snap = SqliteSnapshots.take(p, dir.resolve("snaps"), "r1", 100);
+    } finally {
+      com.nurselink.warehouse.util.FaultPoints.observe(before);
+    }
+    assertEquals(1, attempts.size());
+    assertTrue(attempts.get(0).contains("locked"), attempts.toString());
+    assertEquals(List.of(1L), values(snap));
+    assertEquals("ok", insert(p, 3), "the lock is released after the copy");
+
+    // a WAL file: rows still in the log only are in the snapshot (online backup)
+    Path w = dir.resolve("wal.db");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + w); Statement st = c.createStatement()) {
+      st.execute("PRAGMA journal_mode = WAL");
+      st.execute("PRAGMA wal_autocheckpoint = 0");
+      st.execute("CREATE TABLE t (x)");
+      st.execute("INSERT INTO t VALUES (1), (2)");
+      assertTrue(Files.size(dir.resolve("wal.db-wal")) > 0);
+      assertEquals(List.of(1L, 2L), values(SqliteSnapshots.take(w, dir.resolve("snaps"), "r2")));
+    }
+  }
+
+  private static String insert(Path db, int x) {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+      st.execute("PRAGMA busy_timeout = 0");
+      st.execute("INSERT INTO t VALUES (" + x + ")");
+      return "ok";
+    } catch (java.sql.SQLException e) {
+      return e.getMessage();
+    }
+  }
+
+  private static List<Long> values(Path db) throws Exception {
+    List<Long> out = new java.util.ArrayList<>();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery("SELECT x FROM t ORDER BY x")) {
+      while (rs.next()) {
+        out.add(rs.getLong(1));
+      }
+    }
+    return out;
+  }
+
+  @Test
   void onlyTheLastFailedRunKeepsItsSnapshots() throws Exception {
     Path p = db("CREATE TABLE t (x)", "INSERT INTO t VALUES (1)");
     Path snaps = dir.resolve("kept");
