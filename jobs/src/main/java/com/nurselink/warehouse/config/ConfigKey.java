@@ -55,7 +55,8 @@ public final class ConfigKey {
   public static final ConfigKey SOURCE_URL = secret("source.url", Type.STRING, "data/nurselink.db",
       "Default source for the four logical tables: a SQLite file path or a JDBC URL (NURSELINK_SOURCE_URL).");
   public static final ConfigKey SNAPSHOT_DIR = def("source.snapshot-dir", Type.PATH, "data/snapshots",
-      "Where consistent snapshots of SQLite sources are taken (SQLite online backup).");
+      "Where consistent snapshots of SQLite sources are taken (a copy under a read lock, or SQLite's online "
+          + "backup for a WAL file).");
   public static final ConfigKey SNAPSHOT_RETENTION_DAYS = intKey("source.snapshot-retention-days", "7", 0, UNBOUNDED,
       "Snapshots older than this many days are pruned by the run.");
   public static final ConfigKey EXTRACT_PARTITIONS = intKey("extract.partitions", "4", 1, 1024,

@@ -28,7 +28,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * extract: for each logical table, take a consistent snapshot of its SQLite source (online backup)
+ * extract: for each logical table, take a consistent snapshot of its SQLite source ({@link SqliteSnapshots#copy})
  * or read PostgreSQL directly, check its schema against the contract before writing anything, and
  * commit the partition {@code extract_date=D} of the Iceberg table {@code raw.<table>} (strings as
  * read, PII pseudonymised).

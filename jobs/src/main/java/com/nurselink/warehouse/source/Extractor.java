@@ -270,7 +270,8 @@ public final class Extractor {
     }
     if (hi > lo && opt.partitions() > 1) {
       reader = reader.option("partitionColumn", "_pk").option("lowerBound", String.valueOf(lo))
-          .option("upperBound", String.valueOf(hi + 1)).option("numPartitions", String.valueOf(opt.partitions()));
+          .option("upperBound", String.valueOf(hi == Long.MAX_VALUE ? hi : hi + 1))
+          .option("numPartitions", String.valueOf(opt.partitions()));
     }
     return reader.load();
   }

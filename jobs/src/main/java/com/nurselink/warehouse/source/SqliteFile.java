@@ -27,7 +27,7 @@ import java.util.Optional;
  * library. The format is SQLite's documented, stable on-disk format (https://www.sqlite.org/fileformat2.html);
  * only what a table scan needs is implemented: the header, table b-tree pages, overflow chains and records.
  *
- * <p>It is meant for a file nobody writes to, such as a snapshot taken with SQLite's online backup:
+ * <p>It is meant for a file nobody writes to, such as a snapshot ({@link SqliteSnapshots#copy}):
  * {@link #unsupported} names what it does not read (UTF-16 text, a write-ahead log or rollback journal
  * beside the file), and the caller then reads through SQLite. A damaged page or record fails with the
  * page number and rowid, never with a wrong value.

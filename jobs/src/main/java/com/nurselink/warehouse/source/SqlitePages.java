@@ -14,7 +14,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -52,7 +51,8 @@ import org.apache.spark.unsafe.types.UTF8String;
  * and blobs are their bytes read as UTF-8 as sqlite-jdbc decodes them (malformed bytes replaced). A REAL's
  * text is SQLite's own conversion (15 significant digits when they read back as the same double, else 17
  * from SQLite's decimal conversion): it is asked of SQLite, {@code SELECT CAST(? AS TEXT)} on the same
- * connection, once per distinct value in a partition (a cache), so it is SQLite's text by construction.
+ * connection, once per distinct value in a partition (a cache of up to 65,536 values, emptied when full),
+ * so it is SQLite's text by construction.
  *
  * <p>Options: {@code path}, {@code table} (physical), {@code columns} (the physical column read into each
  * output column, a JSON array, null for a column read as NULL), {@code names} (the output columns, a JSON
@@ -185,8 +185,10 @@ public final class SqlitePages implements TableProvider {
       long hi = Long.parseLong(b[1]);
       int n = Integer.parseInt(b[2]);
       List<Range> ranges = new ArrayList<>();
-      // n ranges of equal width between lo and hi, the first and the last open-ended
-      long stride = Math.max(1, (hi - lo) / n);
+      // n ranges of equal width between lo and hi, the first and the last open-ended; the width is
+      // computed without hi - lo, which overflows over the whole range of rowids (lo + i * stride is
+      // exact even when i * stride alone overflows: it lies between lo and hi)
+      long stride = Math.max(1, hi / n - lo / n);
       long from = Long.MIN_VALUE;
       for (int i = 1; i < n && lo + i * stride <= hi; i++) {
         long bound = lo + i * stride;
@@ -311,19 +313,14 @@ public final class SqlitePages implements TableProvider {
           throw new IOException(p + ", table " + f.table() + ": not a rowid table this reader reads");
         }
         scan = s.get();
-        Map<String, Integer> byName = new HashMap<>();
         List<String> names = scan.columnNames();
-        for (int i = 0; i < names.size(); i++) {
-          byName.putIfAbsent(names.get(i).toLowerCase(Locale.ROOT), i);
-        }
         index = new int[f.columns().length];
         for (int i = 0; i < index.length; i++) {
           String col = f.columns()[i];
-          Integer at = col == null ? Integer.valueOf(-1) : byName.get(col.toLowerCase(Locale.ROOT));
-          if (at == null) {
+          index[i] = col == null ? -1 : column(names, col);
+          if (index[i] == -2) {
             throw new IOException(p + ", table " + f.table() + ": no column " + col);
           }
-          index[i] = at;
         }
         if (range.from() != Long.MIN_VALUE) {
           scan.seek(range.from());
@@ -332,11 +329,47 @@ public final class SqlitePages implements TableProvider {
         file = opened;
         sqlite = c;
       } catch (SQLException e) {
-        close(opened, c);
-        throw new IOException(p + ", table " + f.table() + ": " + SqliteSnapshots.sqliteReason(e), e);
-      } catch (IOException | RuntimeException e) {
-        close(opened, c);
+        IOException failed = new IOException(p + ", table " + f.table() + ": " + SqliteSnapshots.sqliteReason(e), e);
+        closeAfter(failed, opened, c);
+        throw failed;
+      } catch (IOException | RuntimeException | Error e) {
+        closeAfter(e, opened, c);
         throw e;
+      }
+    }
+
+    /**
+     * The index of {@code name} among the table's columns as SQLite resolves it: the exact name, else the
+     * same name with ASCII letters in any case (SQLite folds no other letter); -2 when there is none.
+     */
+    static int column(List<String> names, String name) {
+      int folded = -2;
+      for (int i = 0; i < names.size(); i++) {
+        if (names.get(i).equals(name)) {
+          return i;
+        }
+        if (folded == -2 && asciiFold(names.get(i)).equals(asciiFold(name))) {
+          folded = i;
+        }
+      }
+      return folded;
+    }
+
+    private static String asciiFold(String s) {
+      StringBuilder b = new StringBuilder(s.length());
+      for (int i = 0; i < s.length(); i++) {
+        char ch = s.charAt(i);
+        b.append(ch >= 'A' && ch <= 'Z' ? (char) (ch + ('a' - 'A')) : ch);
+      }
+      return b.toString();
+    }
+
+    /** Closes what a failed constructor opened; a failure to close is added to {@code cause}. */
+    private static void closeAfter(Throwable cause, SqliteFile f, Connection c) {
+      try {
+        close(f, c);
+      } catch (IOException | RuntimeException e) {
+        cause.addSuppressed(e);
       }
     }
 

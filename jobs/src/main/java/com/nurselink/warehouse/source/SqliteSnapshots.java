@@ -57,7 +57,10 @@ public final class SqliteSnapshots {
       p.setProperty("busy_timeout", String.valueOf(busyTimeoutMillis));
       try {
         copy(source, partial, p, "extract-snapshot");
-      } catch (SQLException | IOException | RuntimeException e) {
+      } catch (IOException e) {
+        Files.deleteIfExists(partial);
+        throw new SourceException("cannot snapshot " + source + ": " + e.getMessage(), e);
+      } catch (SQLException | RuntimeException e) {
         Files.deleteIfExists(partial); // a failed backup leaves nothing behind
         throw e;
       }
@@ -78,7 +81,9 @@ public final class SqliteSnapshots {
    * to WAL cannot happen in between. A file in WAL mode, whose committed pages may still be in its log,
    * goes through SQLite's online backup. {@code connection} holds the properties of the connection to
    * {@code source} (read only, busy timeout); the fault points {@code <faults>-before-lock} and
-   * {@code <faults>-locked} are reached before the lock is taken and while it is held.
+   * {@code <faults>-locked} are reached before the lock is taken and while it is held. The copy is not
+   * forced to disk (0.24 s for 600 MB here): the run reads it at once, and one kept afterwards is as
+   * durable as the lake's own files.
    */
   public static String copy(Path source, Path target, Properties connection, String faults)
       throws SQLException, IOException {

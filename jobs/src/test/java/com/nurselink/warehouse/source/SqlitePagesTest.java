@@ -91,7 +91,10 @@ class SqlitePagesTest extends SparkTestBase {
           + " INSERT INTO t (id, i, r, s) SELECT 10000 + k * 13, k, k / 7.0, 'row ' || k FROM n");
       st.execute("DELETE FROM t WHERE id > 10000 AND i % 4 = 0");
       st.execute("INSERT INTO t (id, s) VALUES (-50, 'negative rowid')");
-      st.execute("INSERT INTO t (id, s) VALUES (9223372036854775807, 'last')");
+      // the extreme rowids, in a table of their own (t's ranges stay narrow, so that they seek mid-table)
+      st.execute("CREATE TABLE extremes (a INTEGER PRIMARY KEY, b)");
+      st.execute("INSERT INTO extremes VALUES (-9223372036854775808, 'first'), (-1, 'x'), (0, 'y'),"
+          + " (4611686018427387904, 'z'), (9223372036854775807, 'last')");
       // columns added after rows were written: old records read their defaults
       st.execute("ALTER TABLE t ADD COLUMN added_int INTEGER DEFAULT 42");
       st.execute("ALTER TABLE t ADD COLUMN added_real REAL DEFAULT 2.5");
@@ -104,6 +107,9 @@ class SqlitePagesTest extends SparkTestBase {
       assertEquals(total, compare(db, "t", partitions), partitions + " partitions");
     }
     assertEquals(0, compare(db, "empty", 4));
+    for (int partitions : new int[] {1, 3, 16}) {
+      assertEquals(5, compare(db, "extremes", partitions), partitions + " partitions");
+    }
 
     // a real inserted into the TEXT column s was stored as SQLite's text of it: the page reader gives that
     // text for the same real in the REAL column r and the column x of no affinity (the INT and NUMERIC
@@ -144,7 +150,7 @@ class SqlitePagesTest extends SparkTestBase {
 
   @Test
   void aTableTheReaderCannotReadGoesThroughSqlite() throws Exception {
-    Path db = tmp.resolve("without-rowid.db");
+    Path db = tmp.resolve("generated.db");
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
       st.execute("CREATE TABLE contracts (id INTEGER PRIMARY KEY, application_id, mission_id, nurse_id, status,"
           + " start_date, end_date, hourly_rate, hours_worked, signed_at, created_at, updated_at)");
