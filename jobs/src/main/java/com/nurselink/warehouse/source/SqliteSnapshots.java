@@ -116,8 +116,10 @@ public final class SqliteSnapshots {
           }
           done += n;
         }
+        // before the channel closes: closing any descriptor of the file drops every POSIX lock this
+        // process holds on it, SQLite's read lock included
+        c.rollback();
       }
-      c.rollback();
       return "copied under a read lock";
     }
   }
