@@ -209,6 +209,34 @@ class LakeTest extends SparkTestBase {
   }
 
   @Test
+  void rawTablesAreWrittenWithoutDictionariesAndEveryTableWithZstd() throws Exception {
+    Lake lake = new Lake(dir.resolve("lake").toString(), CatalogSpec.hadoop());
+    List<Row> in = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      in.add(row(String.valueOf(i % 3), "2026-03-30"));
+    }
+    for (String namespace : List.of("raw", "clean")) {
+      lake.replacePartition(df(RAW, in.toArray(new Row[0])), namespace, "users", Partitioning.identity("extract_date"),
+          "2026-03-30", Map.of());
+      String list = lake.dataFiles(spark(), namespace, "users").stream().map(f -> "'" + f.replace("'", "''") + "'")
+          .collect(Collectors.joining(", "));
+      List<String> chunks = new ArrayList<>();
+      try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("SELECT path_in_schema, compression, encodings FROM parquet_metadata(["
+              + list + "]) WHERE path_in_schema = 'id'")) {
+        while (rs.next()) {
+          chunks.add(rs.getString(2) + " " + rs.getString(3));
+        }
+      }
+      assertFalse(chunks.isEmpty(), namespace);
+      for (String chunk : chunks) {
+        assertTrue(chunk.startsWith("ZSTD "), namespace + ": " + chunk);
+        assertEquals(!namespace.equals("raw"), chunk.contains("DICTIONARY"), namespace + ": " + chunk);
+      }
+    }
+  }
+
+  @Test
   void expiredSnapshotsAndTheFilesOnlyTheyReferencedAreGone() throws Exception {
     Lake lake = new Lake(dir.resolve("lake").toString(), CatalogSpec.hadoop());
     Partitioning p = Partitioning.identity("service_month");
