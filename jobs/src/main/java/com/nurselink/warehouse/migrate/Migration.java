@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -156,9 +155,9 @@ public final class Migration {
     Path copy = null;
     try {
       copy = Files.createTempFile("nurselink-migrate-", ".db");
-      Properties readOnly = new SQLiteConfig().toProperties();
-      readOnly.setProperty("open_mode", "1");
-      String how = SqliteSnapshots.copy(source, copy, readOnly, "migrate-snapshot");
+      SQLiteConfig readOnly = new SQLiteConfig();
+      readOnly.setReadOnly(true);
+      String how = SqliteSnapshots.copy(source, copy, readOnly.toProperties(), "migrate-snapshot");
       progress.accept(String.format(Locale.ROOT, "snapshot of %s taken (%s, %.1fs)", source, how,
           (System.nanoTime() - t0) / 1e9));
       return copy;

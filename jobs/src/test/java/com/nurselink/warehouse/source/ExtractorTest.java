@@ -8,14 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.nurselink.warehouse.SparkTestBase;
 import com.nurselink.warehouse.config.ConfigException;
 import com.nurselink.warehouse.config.ConfigKey;
+import com.nurselink.warehouse.util.FaultPoints;
 import com.nurselink.warehouse.util.Pseudonyms;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -131,8 +136,8 @@ class ExtractorTest extends SparkTestBase {
   @Test
   void aSnapshotHoldsTheRowsCommittedWhenItWasTakenAndAWriterWaitsMeanwhile() throws Exception {
     Path p = db("CREATE TABLE t (x)", "INSERT INTO t VALUES (1)");
-    List<String> attempts = new java.util.ArrayList<>();
-    java.util.function.Consumer<String> before = com.nurselink.warehouse.util.FaultPoints.observe(point -> {
+    List<String> attempts = new ArrayList<>();
+    Consumer<String> before = FaultPoints.observe(point -> {
       if (point.equals("extract-snapshot-locked")) {
         attempts.add(insert(p, 2)); // the application writes while the file is copied
       }
@@ -141,7 +146,7 @@ class ExtractorTest extends SparkTestBase {
     try {
       snap = SqliteSnapshots.take(p, dir.resolve("snaps"), "r1", 100);
     } finally {
-      com.nurselink.warehouse.util.FaultPoints.observe(before);
+      FaultPoints.observe(before);
     }
     assertEquals(1, attempts.size());
     assertTrue(attempts.get(0).contains("locked"), attempts.toString());
@@ -165,15 +170,15 @@ class ExtractorTest extends SparkTestBase {
       st.execute("PRAGMA busy_timeout = 0");
       st.execute("INSERT INTO t VALUES (" + x + ")");
       return "ok";
-    } catch (java.sql.SQLException e) {
+    } catch (SQLException e) {
       return e.getMessage();
     }
   }
 
   private static List<Long> values(Path db) throws Exception {
-    List<Long> out = new java.util.ArrayList<>();
+    List<Long> out = new ArrayList<>();
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement();
-        java.sql.ResultSet rs = st.executeQuery("SELECT x FROM t ORDER BY x")) {
+        ResultSet rs = st.executeQuery("SELECT x FROM t ORDER BY x")) {
       while (rs.next()) {
         out.add(rs.getLong(1));
       }

@@ -33,11 +33,8 @@ class SqliteFileTest {
   @Test
   void readsTheReferenceDatabasesAsSqliteDoes() throws Exception {
     long values = 0;
-    for (String name : List.of("chinook", "northwind", "sakila")) {
-      Path copy = tmp.resolve(name + ".sqlite");
-      try (var in = SqliteFileTest.class.getResourceAsStream("/reference/sqlite/" + name + ".sqlite")) {
-        Files.copy(in, copy);
-      }
+    for (String name : SqliteTestFiles.REFERENCE) {
+      Path copy = SqliteTestFiles.reference(tmp, name);
       long compared = compareAll(copy);
       assertEquals(cells(copy), compared, name + ": every value of every table compared");
       values += compared;
@@ -272,14 +269,7 @@ class SqliteFileTest {
   private static long cells(Path db) throws SQLException {
     long n = 0;
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
-      List<String> tables = new ArrayList<>();
-      try (ResultSet rs = st.executeQuery(
-          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")) {
-        while (rs.next()) {
-          tables.add(rs.getString(1));
-        }
-      }
-      for (String t : tables) {
+      for (String t : SqliteTestFiles.tables(c)) {
         try (ResultSet rs = st.executeQuery("SELECT count(*) * (SELECT count(*) FROM pragma_table_info('"
             + t.replace("'", "''") + "')) FROM \"" + t.replace("\"", "\"\"") + "\"")) {
           rs.next();
@@ -294,14 +284,7 @@ class SqliteFileTest {
   private static long compareAll(Path db) throws Exception {
     long values = 0;
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); SqliteFile f = SqliteFile.open(db)) {
-      List<String> tables = new ArrayList<>();
-      try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")) {
-        while (rs.next()) {
-          tables.add(rs.getString(1));
-        }
-      }
-      for (String t : tables) {
+      for (String t : SqliteTestFiles.tables(c)) {
         Optional<SqliteFile.Scan> scan = f.scan(c, t);
         if (scan.isEmpty()) {
           continue;

@@ -12,7 +12,6 @@ import com.nurselink.warehouse.generate.Generator;
 import com.nurselink.warehouse.util.Pseudonyms;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -39,12 +38,9 @@ class SqlitePagesTest extends SparkTestBase {
   @Test
   void givesSqlitesTextOfEveryValueOfTheReferenceDatabases() throws Exception {
     long rows = 0;
-    for (String name : List.of("chinook", "northwind", "sakila")) {
-      Path copy = tmp.resolve(name + ".sqlite");
-      try (var in = SqlitePagesTest.class.getResourceAsStream("/reference/sqlite/" + name + ".sqlite")) {
-        Files.copy(in, copy);
-      }
-      for (String table : tables(copy)) {
+    for (String name : SqliteTestFiles.REFERENCE) {
+      Path copy = SqliteTestFiles.reference(tmp, name);
+      for (String table : SqliteTestFiles.tables(copy)) {
         rows += compare(copy, table, 3);
       }
     }
@@ -293,15 +289,4 @@ class SqlitePagesTest extends SparkTestBase {
     }
   }
 
-  private static List<String> tables(Path db) throws Exception {
-    List<String> out = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement();
-         ResultSet rs = st.executeQuery(
-             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")) {
-      while (rs.next()) {
-        out.add(rs.getString(1));
-      }
-    }
-    return out;
-  }
 }
