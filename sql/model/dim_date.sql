@@ -40,17 +40,9 @@ bounds as (
     select min(date_key) as first_date, max(date_key) as last_date from used_dates
 ),
 
-digits as (
-    select n from (values (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)) as t(n)
-),
-
 day_offsets as (
-    select d1.n + 10 * d2.n + 100 * d3.n + 1000 * d4.n + 10000 * d5.n as day_offset
-    from digits as d1
-    cross join digits as d2
-    cross join digits as d3
-    cross join digits as d4
-    cross join digits as d5
+    -- 0 .. 99,999 days (273 years) from the first date: one range, in Spark and DuckDB alike
+    select cast(n as int) as day_offset from range(0, 100000) as offsets(n)
 ),
 
 range_dates as (

@@ -99,6 +99,7 @@ public final class RunCommand implements Callable<Integer> {
     String runId = newRunId();
     Lake lake = Lake.of(s);
     progress.info("run", "run " + runId + "  date " + date + "  env " + s.env() + "  jobs " + String.join(",", plan));
+    Warehouses.preload(s);
     SparkSession spark = Sparks.session("nurselink-" + String.join("-", plan), s.get(ConfigKey.SPARK_MASTER),
         s.getInt(ConfigKey.SPARK_SHUFFLE_PARTITIONS), verbose, s.sparkPassthrough());
     Ledger ledger = ledger(s);

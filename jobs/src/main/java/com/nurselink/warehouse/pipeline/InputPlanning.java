@@ -21,8 +21,11 @@ import org.apache.spark.sql.SparkSession;
  * adapt: one partition holds the whole input. Such a job also evaluates its expressions
  * interpreted, without generating Java code: compiling it (about 600 classes through Janino for a
  * nightly over 2,000 missions) costs more than running the interpreted expressions over so few rows
- * (BENCHMARKS.md). Larger inputs keep the session's settings (adaptive execution,
- * {@code spark.shuffle-partitions}, whole-stage code generation).
+ * (BENCHMARKS.md). Nor does the optimizer derive the constraints of every plan node (the filters
+ * they would add to a join's sides, the filters they prove redundant): over so few rows those
+ * filters save nothing, and deriving them was the optimizer's costliest rule of a small nightly
+ * ({@code PruneFilters}, 0.3 s of its 3.5 s). Larger inputs keep the session's settings (adaptive
+ * execution, {@code spark.shuffle-partitions}, whole-stage code generation, constraint propagation).
  *
  * <p>{@code spark.sql.codegen.factoryMode=NO_CODEGEN} is an internal Spark setting (its test suites
  * run every expression both ways): it makes projections, predicates and orderings interpreted, and
@@ -42,6 +45,7 @@ public final class InputPlanning {
   public static final String SHUFFLE_PARTITIONS = "spark.sql.shuffle.partitions";
   public static final String WHOLE_STAGE_CODEGEN = "spark.sql.codegen.wholeStage";
   public static final String CODEGEN_FACTORY_MODE = "spark.sql.codegen.factoryMode";
+  public static final String CONSTRAINT_PROPAGATION = "spark.sql.constraintPropagation.enabled";
 
   private InputPlanning() {}
 
@@ -56,6 +60,7 @@ public final class InputPlanning {
     m.put(SHUFFLE_PARTITIONS, "1");
     m.put(WHOLE_STAGE_CODEGEN, "false");
     m.put(CODEGEN_FACTORY_MODE, "NO_CODEGEN");
+    m.put(CONSTRAINT_PROPAGATION, "false");
     return m;
   }
 

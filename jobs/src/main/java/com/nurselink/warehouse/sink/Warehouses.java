@@ -32,6 +32,28 @@ public final class Warehouses {
     return d::open;
   }
 
+  /**
+   * Starts DuckDB's native library loading on a daemon thread, when the warehouse is DuckDB: the
+   * driver unpacks its 60 MB library from its jar into a temporary file and loads it on the first
+   * connection, about 0.3 s that the run's first ledger write would otherwise wait for; started
+   * before the Spark session, it runs while the session starts (BENCHMARKS.md). A failure here is
+   * left to that first connection to report.
+   */
+  public static void preload(Settings s) {
+    if (isPostgres(s)) {
+      return;
+    }
+    Thread t = new Thread(() -> {
+      try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:")) {
+        c.isValid(1);
+      } catch (java.sql.SQLException | RuntimeException | LinkageError e) {
+        // reported by the warehouse's own first connection
+      }
+    }, "duckdb-preload");
+    t.setDaemon(true);
+    t.start();
+  }
+
   public static Ledger ledger(Settings s) {
     return new Ledger(connector(s));
   }

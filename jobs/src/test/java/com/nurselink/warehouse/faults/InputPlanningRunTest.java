@@ -59,7 +59,8 @@ class InputPlanningRunTest extends SparkTestBase {
     // every job but the extract (its input is the source), the load (no Spark query) and the serve
     // job, skipped (no Redis); a setting given in the configuration is not set again
     String set = "spark.sql.autoBroadcastJoinThreshold=-1, spark.sql.shuffle.partitions=1, "
-        + "spark.sql.codegen.wholeStage=false, spark.sql.codegen.factoryMode=NO_CODEGEN";
+        + "spark.sql.codegen.wholeStage=false, spark.sql.codegen.factoryMode=NO_CODEGEN, "
+        + "spark.sql.constraintPropagation.enabled=false";
     assertEquals(List.of("stage: " + set, "model: " + set, "kpis: " + set, "features: " + set), smallJobs(s.all()),
         s.all());
     // the target of a 2,000-mission nightly; this source's quarantine (non-empty partitions written

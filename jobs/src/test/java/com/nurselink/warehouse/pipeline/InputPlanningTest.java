@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class InputPlanningTest extends SparkTestBase {
   private static final Map<String, String> SMALL = Map.of(InputPlanning.ADAPTIVE, "false",
       InputPlanning.BROADCAST_THRESHOLD, "-1", InputPlanning.SHUFFLE_PARTITIONS, "1",
-      InputPlanning.WHOLE_STAGE_CODEGEN, "false", InputPlanning.CODEGEN_FACTORY_MODE, "NO_CODEGEN");
+      InputPlanning.WHOLE_STAGE_CODEGEN, "false", InputPlanning.CODEGEN_FACTORY_MODE, "NO_CODEGEN",
+      InputPlanning.CONSTRAINT_PROPAGATION, "false");
 
   @Test
   void anInputUpToTheThresholdIsSmallAndZeroNeverIs() {
@@ -31,10 +32,11 @@ class InputPlanningTest extends SparkTestBase {
   void aSettingTheUserGaveIsLeftAloneAndTheCodeGenerationOnesGoTogether() {
     assertEquals(SMALL, InputPlanning.withoutUserKeys(SMALL, k -> false));
     assertEquals(Map.of(InputPlanning.BROADCAST_THRESHOLD, "-1", InputPlanning.SHUFFLE_PARTITIONS, "1",
-            InputPlanning.WHOLE_STAGE_CODEGEN, "false", InputPlanning.CODEGEN_FACTORY_MODE, "NO_CODEGEN"),
+            InputPlanning.WHOLE_STAGE_CODEGEN, "false", InputPlanning.CODEGEN_FACTORY_MODE, "NO_CODEGEN",
+            InputPlanning.CONSTRAINT_PROPAGATION, "false"),
         InputPlanning.withoutUserKeys(SMALL, InputPlanning.ADAPTIVE::equals));
     Map<String, String> planning = Map.of(InputPlanning.ADAPTIVE, "false", InputPlanning.BROADCAST_THRESHOLD, "-1",
-        InputPlanning.SHUFFLE_PARTITIONS, "1");
+        InputPlanning.SHUFFLE_PARTITIONS, "1", InputPlanning.CONSTRAINT_PROPAGATION, "false");
     assertEquals(planning, InputPlanning.withoutUserKeys(SMALL, InputPlanning.WHOLE_STAGE_CODEGEN::equals));
     assertEquals(planning, InputPlanning.withoutUserKeys(SMALL, InputPlanning.CODEGEN_FACTORY_MODE::equals));
     assertEquals(Map.of(), InputPlanning.withoutUserKeys(SMALL, k -> true));
@@ -48,6 +50,7 @@ class InputPlanningTest extends SparkTestBase {
     String partitions = conf.get(InputPlanning.SHUFFLE_PARTITIONS);
     String adaptive = conf.get(InputPlanning.ADAPTIVE);
     conf.unset(InputPlanning.BROADCAST_THRESHOLD);
+    conf.unset(InputPlanning.CONSTRAINT_PROPAGATION);
     try (InputPlanning.Applied a = InputPlanning.Applied.set(spark(), SMALL)) {
       assertTrue(a.changed());
       assertEquals("1", conf.get(InputPlanning.SHUFFLE_PARTITIONS));
@@ -55,6 +58,7 @@ class InputPlanningTest extends SparkTestBase {
       assertEquals("-1", conf.get(InputPlanning.BROADCAST_THRESHOLD));
       assertEquals("false", conf.get(InputPlanning.WHOLE_STAGE_CODEGEN));
       assertEquals("NO_CODEGEN", conf.get(InputPlanning.CODEGEN_FACTORY_MODE));
+      assertEquals("false", conf.get(InputPlanning.CONSTRAINT_PROPAGATION));
       assertEquals(1, spark().range(10).groupBy(org.apache.spark.sql.functions.expr("id % 3")).count().rdd()
           .getNumPartitions());
     }
@@ -65,6 +69,7 @@ class InputPlanningTest extends SparkTestBase {
     assertFalse(conf.contains(InputPlanning.CODEGEN_FACTORY_MODE), conf.get(InputPlanning.CODEGEN_FACTORY_MODE));
     // unset before, unset after: Spark's default again
     assertFalse(conf.contains(InputPlanning.BROADCAST_THRESHOLD), conf.get(InputPlanning.BROADCAST_THRESHOLD));
+    assertFalse(conf.contains(InputPlanning.CONSTRAINT_PROPAGATION), conf.get(InputPlanning.CONSTRAINT_PROPAGATION));
     try (InputPlanning.Applied none = InputPlanning.Applied.set(spark(), Map.of())) {
       assertFalse(none.changed());
     }
