@@ -255,9 +255,11 @@ public final class Lake {
 
   /**
    * The properties of a new table: {@link #TABLE_PROPERTIES}, and for the raw layer no dictionary
-   * encoding. Raw tables hold the source's text as read, written once per run and read once by the
-   * stage job; hashing every value into a column dictionary cost more than it saves there: the
-   * extract of 1M missions 11.3 -> 10.2 s, the stage job 18.1 -> 16.7 s, the raw layer 109 -> 121 MB
+   * encoding and no column statistics. Raw tables hold the source's text as read, written once per run
+   * and read once by the stage job, whole (its partition is chosen by its value, not by statistics);
+   * hashing every value into a column dictionary cost more than it saves there: the extract of 1M
+   * missions 11.3 -> 10.2 s, the stage job 18.1 -> 16.7 s, the raw layer 109 -> 121 MB; comparing
+   * every value with its column's minimum and maximum, about 1 s of the extract's CPU
    * (BENCHMARKS.md).
    */
   private static Map<String, String> properties(String namespace, Dataset<Row> df) {
@@ -267,6 +269,7 @@ public final class Lake {
     Map<String, String> m = new java.util.HashMap<>(TABLE_PROPERTIES);
     for (String column : df.schema().fieldNames()) {
       m.put("write.parquet.dict-encoding-enabled.column." + column, "false");
+      m.put("write.parquet.stats-enabled.column." + column, "false");
     }
     return m;
   }
