@@ -48,18 +48,31 @@ public final class Manifest {
 
   /** Row count, nulls per column and, when {@code labelColumn} is not null, the label counts. */
   public static Stats stats(Dataset<Row> features, String labelColumn) {
-    String[] names = features.columns();
+    Column[] aggs = statsColumns(features.columns(), labelColumn);
+    Row r = features.agg(aggs[0], java.util.Arrays.copyOfRange(aggs, 1, aggs.length)).first();
+    return stats(r, features.columns(), labelColumn);
+  }
+
+  /**
+   * The aggregates of {@link #stats(Dataset, String)} over rows with the columns {@code names}: an
+   * aggregation, or an observation of the rows as they are written (the features job).
+   */
+  public static Column[] statsColumns(String[] names, String labelColumn) {
     List<Column> aggs = new ArrayList<>();
-    aggs.add(functions.count(functions.lit(1)));
-    for (String c : names) {
-      aggs.add(functions.count(functions.when(functions.col(c).isNull(), 1)));
+    aggs.add(functions.count(functions.lit(1)).as("row_count"));
+    for (int i = 0; i < names.length; i++) {
+      aggs.add(functions.count(functions.when(functions.col(names[i]).isNull(), 1)).as("nulls_" + i));
     }
     if (labelColumn != null) {
       Column label = functions.col(labelColumn);
-      aggs.add(functions.count(functions.when(label.equalTo(true), 1)));
-      aggs.add(functions.count(functions.when(label.equalTo(false), 1)));
+      aggs.add(functions.count(functions.when(label.equalTo(true), 1)).as("label_true"));
+      aggs.add(functions.count(functions.when(label.equalTo(false), 1)).as("label_false"));
     }
-    Row r = features.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
+    return aggs.toArray(new Column[0]);
+  }
+
+  /** The figures from the row of {@link #statsColumns}'s aggregates. */
+  public static Stats stats(Row r, String[] names, String labelColumn) {
     Map<String, Long> nulls = new TreeMap<>();
     for (int i = 0; i < names.length; i++) {
       nulls.put(names[i], r.getLong(i + 1));

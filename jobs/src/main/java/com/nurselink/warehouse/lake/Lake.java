@@ -373,6 +373,70 @@ public final class Lake {
   }
 
   /**
+   * {@link #replacePartition} with summary properties that depend on the rows written: {@code df} is
+   * written once, on a branch of the table, with {@code metrics} (named aggregates) observed as its
+   * rows are written; then the branch's data files become partition {@code value} of the table in one
+   * commit whose summary holds {@code summary} of the metrics' row, and which removes the branch. So
+   * the rows are neither computed twice nor cached for a second pass. When the observation does not
+   * report (a listener that failed), the metrics are computed from the files written. For a table
+   * partitioned by the value of a column.
+   */
+  public Commit replacePartitionObserved(Dataset<Row> df, String namespace, String table, Partitioning p,
+      String value, Column[] metrics, java.util.function.Function<Row, Map<String, String>> summary) {
+    return replacePartitionObserved(df, namespace, table, p, value, metrics, summary, true);
+  }
+
+  /** As above; without {@code observe}, the metrics are computed from the files written (the fallback, tested). */
+  Commit replacePartitionObserved(Dataset<Row> df, String namespace, String table, Partitioning p,
+      String value, Column[] metrics, java.util.function.Function<Row, Map<String, String>> summary, boolean observe) {
+    if (p.monthOf() != null) {
+      throw new IllegalArgumentException("replacePartitionObserved needs a table partitioned by a column's value, "
+          + "not " + namespace + "." + table + " (months of " + p.monthOf() + ")");
+    }
+    SparkSession spark = df.sparkSession();
+    if (!exists(spark, namespace, table)) {
+      create(spark, namespace, table, df, p);
+    }
+    String branch = "observed_" + java.util.UUID.randomUUID().toString().replace("-", "");
+    org.apache.spark.sql.Observation observed = new org.apache.spark.sql.Observation("metrics");
+    Column[] rest = java.util.Arrays.copyOfRange(metrics, 1, metrics.length);
+    Staged st = stageOn(df, namespace, table, branch, p.rowsOf(List.of(value), df.schema()), Map.of(),
+        d -> observe ? d.observe(observed, metrics[0], rest) : d);
+    Row m = observe ? observedRow(observed) : null;
+    if (m == null) {
+      Dataset<Row> written = read(spark, namespace, table, st.commit().snapshotId());
+      m = written.where(p.rowsOf(List.of(value), written.schema())).agg(metrics[0], rest).first();
+    }
+    Map<String, String> properties = summary.apply(m);
+    Table t = load(spark, namespace, table);
+    org.apache.iceberg.Transaction tx = t.newTransaction();
+    org.apache.iceberg.OverwriteFiles overwrite = tx.newOverwrite()
+        .overwriteByRowFilter(org.apache.iceberg.expressions.Expressions.equal(p.column(), value));
+    for (org.apache.iceberg.DataFile f : t.snapshot(st.commit().snapshotId()).addedDataFiles(t.io())) {
+      overwrite.addFile(f);
+    }
+    properties.forEach(overwrite::set);
+    overwrite.commit();
+    tx.manageSnapshots().removeBranch(branch).commit();
+    tx.commitTransaction();
+    FaultPoints.reach("after-commit:" + namespace + "/" + table);
+    return commitOf(spark, namespace, table, List.of(value), List.of());
+  }
+
+  /** The row an observation of a write reported; null when none came. */
+  private static Row observedRow(org.apache.spark.sql.Observation o) {
+    try {
+      return scala.concurrent.Await.result(o.future(),
+          scala.concurrent.duration.Duration.create(30, java.util.concurrent.TimeUnit.SECONDS));
+    } catch (java.util.concurrent.TimeoutException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  /**
    * {@link #replacePartition} of no rows, without a Spark job: in one transaction, the table gains the
    * columns of {@code schema} it lacks (as a write of no rows would add them) and the files of partition
    * {@code value} are removed (a table that does not exist yet is created empty, with {@code schema}). For a
@@ -585,14 +649,8 @@ public final class Lake {
 
   /** The fingerprints an observation of a write reported (null when none came). */
   private static Map<String, String> observedFingerprints(org.apache.spark.sql.Observation o, String column) {
-    Row r;
-    try {
-      r = scala.concurrent.Await.result(o.future(),
-          scala.concurrent.duration.Duration.create(30, java.util.concurrent.TimeUnit.SECONDS));
-    } catch (java.util.concurrent.TimeoutException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    Row r = observedRow(o);
+    if (r == null) {
       return null;
     }
     Map<String, String> out;

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * features: the ML feature sets as of the logical date D (sql/features/*.sql), each committed as
@@ -52,21 +51,22 @@ public final class FeaturesJob implements PipelineJob {
       if (!g.partitionedByRunDate()) {
         throw new IllegalStateException("feature set " + g.name() + " is not partitioned by " + ModelRegistry.AS_OF_DATE);
       }
-      df = df.persist(StorageLevel.MEMORY_AND_DISK());
-      ctx.spark().sparkContext().setJobDescription("compute " + g.namespace() + "." + g.name());
-      try {
-        String manifest = Manifest.build(g.name(), ctx.date(), df, g.labelColumn(), Manifest.codeVersion(),
-            watermarks);
-        Lake.Commit c = ctx.lake().replacePartition(df, g.namespace(), g.name(), g.partitioning(),
-            ctx.date().toString(), Map.of(MANIFEST_PROPERTY, manifest));
-        // beside the table for readers outside Spark; the commit's summary holds the same text
-        ctx.lake().files(ctx.spark()).write(manifestFile(g.name(), ctx.date()), manifest);
-        long n = c.addedRows();
-        ctx.progress().step("features", g.name(), n);
-        rows += n;
-      } finally {
-        df.unpersist();
-      }
+      // the manifest's figures observed as the rows are written (one computation of the set, no
+      // second pass over a cached copy), the manifest in the summary of the commit that publishes them
+      String[] names = df.columns();
+      String label = g.labelColumn();
+      String[] manifest = new String[1];
+      Lake.Commit c = ctx.lake().replacePartitionObserved(df, g.namespace(), g.name(), g.partitioning(),
+          ctx.date().toString(), Manifest.statsColumns(names, label), metrics -> {
+            manifest[0] = Manifest.toJson(g.name(), ctx.date(), df.schema().fields(),
+                Manifest.stats(metrics, names, label), label, Manifest.codeVersion(), watermarks);
+            return Map.of(MANIFEST_PROPERTY, manifest[0]);
+          });
+      // beside the table for readers outside Spark; the commit's summary holds the same text
+      ctx.lake().files(ctx.spark()).write(manifestFile(g.name(), ctx.date()), manifest[0]);
+      long n = c.addedRows();
+      ctx.progress().step("features", g.name(), n);
+      rows += n;
     }
     return JobResult.of(ctx.lake().totalRows(ctx.spark(), "clean", "missions"), rows);
   }

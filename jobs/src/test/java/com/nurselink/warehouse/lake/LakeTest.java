@@ -41,6 +41,8 @@ class LakeTest extends SparkTestBase {
       .add("start_month", DataTypes.StringType);
   private static final StructType RAW = new StructType()
       .add("id", DataTypes.StringType).add("extract_date", DataTypes.StringType);
+  private static final StructType FEATURES = new StructType()
+      .add("mission_id", DataTypes.LongType).add("rate", DataTypes.DoubleType).add("as_of_date", DataTypes.DateType);
 
   @TempDir Path dir;
 
@@ -136,6 +138,39 @@ class LakeTest extends SparkTestBase {
         m -> "2026-03-30".equals(m.get("nurselink.extract-date"))).orElseThrow().get("nurselink.extract-mode"));
     assertFalse(lake.latestSummary(spark(), "raw", "users", m -> "2026-01-01".equals(m.get("nurselink.extract-date")))
         .isPresent());
+  }
+
+  @Test
+  void aPartitionWrittenOnceCarriesInItsCommitTheFiguresObservedWhileItWasWritten() {
+    Lake lake = new Lake(dir.resolve("lake").toString(), CatalogSpec.hadoop());
+    Partitioning p = Partitioning.identity("as_of_date");
+    org.apache.spark.sql.Column[] metrics = {org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1))
+        .as("n"), org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.when(
+            org.apache.spark.sql.functions.col("rate").isNull(), 1)).as("null_rates")};
+    java.util.function.Function<Row, Map<String, String>> figures =
+        m -> Map.of("nurselink.figures", m.getLong(0) + " rows, " + m.getLong(1) + " null rates");
+    LocalDate d1 = LocalDate.of(2026, 3, 30);
+    LocalDate d2 = LocalDate.of(2026, 3, 31);
+    lake.replacePartitionObserved(df(FEATURES, row(1L, 30.0, d1), row(2L, null, d1)), "features", "set_x", p,
+        d1.toString(), metrics, figures);
+    Commit c = lake.replacePartitionObserved(df(FEATURES, row(3L, null, d2), row(4L, null, d2), row(5L, 1.0, d2)),
+        "features", "set_x", p, d2.toString(), metrics, figures);
+    assertEquals(3, c.addedRows());
+    assertEquals("3 rows, 2 null rates", lake.summary(spark(), "features", "set_x").get("nurselink.figures"));
+    // the same partition again, its figures computed from the files written (when no observation reports)
+    Commit again = lake.replacePartitionObserved(df(FEATURES, row(6L, null, d2)), "features", "set_x", p,
+        d2.toString(), metrics, figures, false);
+    assertEquals(1, again.addedRows());
+    assertEquals(3, again.deletedRows());
+    assertEquals("1 rows, 1 null rates", lake.summary(spark(), "features", "set_x").get("nurselink.figures"));
+    assertEquals(List.of("[1,30.0," + d1 + "]", "[2,null," + d1 + "]", "[6,null," + d2 + "]"),
+        rows(lake.read(spark(), "features", "set_x")));
+    // one commit per write on the table's history, every branch removed in it
+    List<String> history = new ArrayList<>();
+    lake.latestSummary(spark(), "features", "set_x", m -> !history.add(m.get("nurselink.figures")));
+    assertEquals(List.of("1 rows, 1 null rates", "3 rows, 2 null rates", "2 rows, 1 null rates"), history);
+    assertEquals(java.util.Set.of("main"), new org.apache.iceberg.hadoop.HadoopTables(
+        spark().sparkContext().hadoopConfiguration()).load(dir.resolve("lake/features/set_x").toString()).refs().keySet());
   }
 
   @Test
