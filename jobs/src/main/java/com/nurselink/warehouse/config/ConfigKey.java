@@ -87,8 +87,9 @@ public final class ConfigKey {
   public static final ConfigKey SPARK_SMALL_INPUT_ROWS = intKey("spark.small-input-rows", "20000", 0, UNBOUNDED,
       "A job whose input holds at most this many rows (the clean layer, or the raw rows of the date) is planned for "
           + "a small input: one shuffle partition, no adaptive execution, no broadcast joins (a Spark job per table "
-          + "written instead of one per stage), expressions interpreted instead of compiled; 0 never does. A "
-          + "spark.sql setting given in the configuration or at launch is left as it is.");
+          + "written instead of one per stage), expressions interpreted instead of compiled, no constraint "
+          + "propagation in the optimizer; 0 never does. A spark.sql setting given in the configuration or at launch "
+          + "is left as it is.");
   public static final ConfigKey PSEUDONYM_KEY = secret("pseudonym.key", Type.STRING, null,
       "HMAC key for the pseudonyms of people (NURSELINK_PSEUDONYM_KEY); required outside dev.");
   public static final ConfigKey ALERTS_WEBHOOK_URL = secret("alerts.webhook-url", Type.STRING, null,
