@@ -423,11 +423,15 @@ public final class Lake {
     return commitOf(spark, namespace, table, List.of(value), List.of());
   }
 
-  /** The row an observation of a write reported; null when none came. */
+  /**
+   * The row an observation of a write reported; null when none came, or an empty one (Spark completes an
+   * observation whose metrics were not collected with an empty row).
+   */
   private static Row observedRow(org.apache.spark.sql.Observation o) {
     try {
-      return scala.concurrent.Await.result(o.future(),
+      Row r = scala.concurrent.Await.result(o.future(),
           scala.concurrent.duration.Duration.create(30, java.util.concurrent.TimeUnit.SECONDS));
+      return r == null || r.length() == 0 ? null : r;
     } catch (java.util.concurrent.TimeoutException e) {
       return null;
     } catch (InterruptedException e) {

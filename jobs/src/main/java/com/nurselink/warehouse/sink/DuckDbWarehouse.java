@@ -45,7 +45,19 @@ public final class DuckDbWarehouse {
     } catch (IOException e) {
       throw new UncheckedIOException("creating " + file.getParent(), e);
     }
-    Connection c = DriverManager.getConnection("jdbc:duckdb:" + file);
+    Connection c;
+    try {
+      c = DriverManager.getConnection("jdbc:duckdb:" + file);
+    } catch (LinkageError e) {
+      Throwable first = Warehouses.preloadFailure();
+      if (first == null) {
+        throw e;
+      }
+      // the driver's native library failed to load on the preloading thread: its reason, not the JVM's
+      // "Could not initialize class"
+      throw new IllegalStateException("cannot load DuckDB's native library for " + file + ": "
+          + com.nurselink.warehouse.util.Errors.oneLine(first), first);
+    }
     try (Statement st = c.createStatement()) {
       st.execute("SET TimeZone = 'UTC'");
     }

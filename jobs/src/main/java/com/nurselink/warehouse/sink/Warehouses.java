@@ -32,12 +32,16 @@ public final class Warehouses {
     return d::open;
   }
 
+  /** Why the preload of DuckDB's native library failed, null when it did not (or has not run). */
+  private static volatile Throwable preloadFailure;
+
   /**
    * Starts DuckDB's native library loading on a daemon thread, when the warehouse is DuckDB: the
    * driver unpacks its 60 MB library from its jar into a temporary file and loads it on the first
    * connection, about 0.3 s that the run's first ledger write would otherwise wait for; started
-   * before the Spark session, it runs while the session starts (BENCHMARKS.md). A failure here is
-   * left to that first connection to report.
+   * before the Spark session, it runs while the session starts (BENCHMARKS.md). A failure is kept for
+   * {@link DuckDbWarehouse#open}: the JVM then answers every later use of the driver's native class
+   * with a bare "Could not initialize class", without the reason.
    */
   public static void preload(Settings s) {
     if (isPostgres(s)) {
@@ -47,11 +51,16 @@ public final class Warehouses {
       try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:")) {
         c.isValid(1);
       } catch (java.sql.SQLException | RuntimeException | LinkageError e) {
-        // reported by the warehouse's own first connection
+        preloadFailure = e;
       }
     }, "duckdb-preload");
     t.setDaemon(true);
     t.start();
+  }
+
+  /** The failure of {@link #preload}, null when there was none. */
+  static Throwable preloadFailure() {
+    return preloadFailure;
   }
 
   public static Ledger ledger(Settings s) {

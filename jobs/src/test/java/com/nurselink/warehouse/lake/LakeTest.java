@@ -141,7 +141,7 @@ class LakeTest extends SparkTestBase {
   }
 
   @Test
-  void aPartitionWrittenOnceCarriesInItsCommitTheFiguresObservedWhileItWasWritten() {
+  void aPartitionWrittenOnceCarriesInItsCommitTheFiguresObservedWhileItWasWritten() throws Exception {
     Lake lake = new Lake(dir.resolve("lake").toString(), CatalogSpec.hadoop());
     Partitioning p = Partitioning.identity("as_of_date");
     org.apache.spark.sql.Column[] metrics = {org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1))
@@ -153,13 +153,23 @@ class LakeTest extends SparkTestBase {
     LocalDate d2 = LocalDate.of(2026, 3, 31);
     lake.replacePartitionObserved(df(FEATURES, row(1L, 30.0, d1), row(2L, null, d1)), "features", "set_x", p,
         d1.toString(), metrics, figures);
+    // the rows computed once: the write is the only Spark job (the status tracker learns of jobs through
+    // the listener bus: drained before each count)
+    spark().sparkContext().listenerBus().waitUntilEmpty();
+    long jobs = spark().sparkContext().statusTracker().getJobIdsForGroup(null).length;
     Commit c = lake.replacePartitionObserved(df(FEATURES, row(3L, null, d2), row(4L, null, d2), row(5L, 1.0, d2)),
         "features", "set_x", p, d2.toString(), metrics, figures);
+    spark().sparkContext().listenerBus().waitUntilEmpty();
+    assertEquals(jobs + 1, spark().sparkContext().statusTracker().getJobIdsForGroup(null).length, "one Spark job");
     assertEquals(3, c.addedRows());
     assertEquals("3 rows, 2 null rates", lake.summary(spark(), "features", "set_x").get("nurselink.figures"));
     // the same partition again, its figures computed from the files written (when no observation reports)
+    jobs = spark().sparkContext().statusTracker().getJobIdsForGroup(null).length;
     Commit again = lake.replacePartitionObserved(df(FEATURES, row(6L, null, d2)), "features", "set_x", p,
         d2.toString(), metrics, figures, false);
+    spark().sparkContext().listenerBus().waitUntilEmpty();
+    assertTrue(spark().sparkContext().statusTracker().getJobIdsForGroup(null).length > jobs + 1,
+        "the files read back by another job");
     assertEquals(1, again.addedRows());
     assertEquals(3, again.deletedRows());
     assertEquals("1 rows, 1 null rates", lake.summary(spark(), "features", "set_x").get("nurselink.figures"));
