@@ -33,14 +33,14 @@ public final class StageJob implements PipelineJob {
   }
 
   /**
-   * The rows the clean write left out, as its observation reports them once the write is done;
-   * -1 when the report does not come (the quarantine is then computed).
+   * The count {@code field} an observation of a write reported once the write is done; -1 when the
+   * report does not come, or comes without metrics (the caller then computes it).
    */
-  private static long rejectedRows(org.apache.spark.sql.Observation o) {
+  private static long observedCount(org.apache.spark.sql.Observation o, String field) {
     try {
       Row metrics = scala.concurrent.Await.result(o.future(),
           scala.concurrent.duration.Duration.create(30, java.util.concurrent.TimeUnit.SECONDS));
-      return metrics.getLong(metrics.fieldIndex(Staging.REJECTED));
+      return metrics == null || metrics.length() == 0 ? -1 : metrics.getLong(metrics.fieldIndex(field));
     } catch (java.util.concurrent.TimeoutException e) {
       return -1;
     } catch (InterruptedException e) {
@@ -88,14 +88,22 @@ public final class StageJob implements PipelineJob {
     // one column only when the quarantine is not empty).
     long nDeltaClean = -1;
     Dataset<Row> clean = r.clean();
+    // merged: the rows staged from the extract counted as the merge writes them (no job of their own)
+    org.apache.spark.sql.Observation delta = new org.apache.spark.sql.Observation("delta_" + t);
     if (incremental) {
       Dataset<Row> prev = ctx.lake().read(ctx.spark(), "clean", t);
       Dataset<Row> touched = raw.select(org.apache.spark.sql.functions.expr("try_cast(trim(id) AS BIGINT)")
           .as("id")).where(col("id").isNotNull()).distinct();
-      clean = prev.join(touched, prev.col("id").equalTo(touched.col("id")), "left_anti").unionByName(r.clean());
-      nDeltaClean = r.clean().count();
+      clean = prev.join(touched, prev.col("id").equalTo(touched.col("id")), "left_anti")
+          .unionByName(r.clean().observe(delta, org.apache.spark.sql.functions.count(lit(1)).as("rows")));
     }
     Lake.Commit cleanCommit = ctx.lake().replaceTable(clean, "clean", t);
+    if (incremental) {
+      nDeltaClean = observedCount(delta, "rows");
+      if (nDeltaClean < 0) {
+        nDeltaClean = r.clean().count();
+      }
+    }
     // when the clean rows account for every raw row, the quarantine of D is empty: its files are
     // removed by a metadata commit, without parsing the raw rows again (about a third of the job on
     // clean sources) nor a Spark job
@@ -104,7 +112,7 @@ public final class StageJob implements PipelineJob {
       q = q.withColumn(ExtractJob.EXTRACT_DATE, lit(day));
     }
     Lake.Partitioning byDate = Lake.Partitioning.identity(ExtractJob.EXTRACT_DATE);
-    Lake.Commit quarantineCommit = rejectedRows(rejected) == 0
+    Lake.Commit quarantineCommit = observedCount(rejected, Staging.REJECTED) == 0
         ? ctx.lake().emptyPartition(ctx.spark(), q.schema(), "quarantine", t, byDate, day)
         : ctx.lake().replacePartition(q, "quarantine", t, byDate, day, Map.of());
     // the counts of the commits (Iceberg's snapshot summaries): no job reads the tables back

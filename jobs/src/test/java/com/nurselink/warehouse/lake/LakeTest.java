@@ -181,6 +181,14 @@ class LakeTest extends SparkTestBase {
     assertEquals(List.of("1 rows, 1 null rates", "3 rows, 2 null rates", "2 rows, 1 null rates"), history);
     assertEquals(java.util.Set.of("main"), new org.apache.iceberg.hadoop.HadoopTables(
         spark().sparkContext().hadoopConfiguration()).load(dir.resolve("lake/features/set_x").toString()).refs().keySet());
+    // the files main took over from the removed branches' snapshots survive those snapshots' expiry
+    lake.expireSnapshots(spark(), Instant.now().plusSeconds(3600));
+    assertEquals(List.of("[1,30.0," + d1 + "]", "[2,null," + d1 + "]", "[6,null," + d2 + "]"),
+        rows(lake.read(spark(), "features", "set_x")));
+    try (Stream<Path> files = Files.walk(dir.resolve("lake/features/set_x/data"))) {
+      assertEquals(lake.dataFiles(spark(), "features", "set_x").stream().map(f -> f.replaceFirst("^file:", ""))
+          .sorted().toList(), files.filter(f -> f.toString().endsWith(".parquet")).map(Path::toString).sorted().toList());
+    }
   }
 
   @Test
