@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nurselink.warehouse.config.ConfigException;
 import com.nurselink.warehouse.util.FaultPoints;
+import com.nurselink.warehouse.util.Observations;
 import com.nurselink.warehouse.util.Secrets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -402,7 +403,7 @@ public final class Lake {
     Column[] rest = java.util.Arrays.copyOfRange(metrics, 1, metrics.length);
     Staged st = stageOn(df, namespace, table, branch, p.rowsOf(List.of(value), df.schema()), Map.of(),
         d -> observe ? d.observe(observed, metrics[0], rest) : d);
-    Row m = observe ? observedRow(observed) : null;
+    Row m = observe ? Observations.reported(observed) : null;
     if (m == null) {
       Dataset<Row> written = read(spark, namespace, table, st.commit().snapshotId());
       m = written.where(p.rowsOf(List.of(value), written.schema())).agg(metrics[0], rest).first();
@@ -421,23 +422,6 @@ public final class Lake {
     tx.commitTransaction();
     FaultPoints.reach("after-commit:" + namespace + "/" + table);
     return commitOf(spark, namespace, table, List.of(value), List.of());
-  }
-
-  /**
-   * The row an observation of a write reported; null when none came, or an empty one (Spark completes an
-   * observation whose metrics were not collected with an empty row).
-   */
-  private static Row observedRow(org.apache.spark.sql.Observation o) {
-    try {
-      Row r = scala.concurrent.Await.result(o.future(),
-          scala.concurrent.duration.Duration.create(30, java.util.concurrent.TimeUnit.SECONDS));
-      return r == null || r.length() == 0 ? null : r;
-    } catch (java.util.concurrent.TimeoutException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    }
   }
 
   /**
@@ -653,7 +637,7 @@ public final class Lake {
 
   /** The fingerprints an observation of a write reported (null when none came). */
   private static Map<String, String> observedFingerprints(org.apache.spark.sql.Observation o, String column) {
-    Row r = observedRow(o);
+    Row r = Observations.reported(o);
     if (r == null) {
       return null;
     }

@@ -7,6 +7,7 @@ import com.nurselink.warehouse.contract.SourceContract;
 import com.nurselink.warehouse.staging.CleanSchema;
 import com.nurselink.warehouse.staging.Staging;
 import com.nurselink.warehouse.lake.Lake;
+import com.nurselink.warehouse.util.Observations;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -37,16 +38,8 @@ public final class StageJob implements PipelineJob {
    * report does not come, or comes without metrics (the caller then computes it).
    */
   private static long observedCount(org.apache.spark.sql.Observation o, String field) {
-    try {
-      Row metrics = scala.concurrent.Await.result(o.future(),
-          scala.concurrent.duration.Duration.create(30, java.util.concurrent.TimeUnit.SECONDS));
-      return metrics == null || metrics.length() == 0 ? -1 : metrics.getLong(metrics.fieldIndex(field));
-    } catch (java.util.concurrent.TimeoutException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
+    Row metrics = Observations.reported(o);
+    return metrics == null ? -1 : metrics.getLong(metrics.fieldIndex(field));
   }
 
   /** One table's outcome: raw rows, rows into clean (the delta when merged), quarantined rows, watermark. */
@@ -89,7 +82,8 @@ public final class StageJob implements PipelineJob {
     long nDeltaClean = -1;
     Dataset<Row> clean = r.clean();
     // merged: the rows staged from the extract counted as the merge writes them (no job of their own)
-    org.apache.spark.sql.Observation delta = new org.apache.spark.sql.Observation("delta_" + t);
+    org.apache.spark.sql.Observation delta =
+        incremental ? new org.apache.spark.sql.Observation("delta_" + t) : null;
     if (incremental) {
       Dataset<Row> prev = ctx.lake().read(ctx.spark(), "clean", t);
       Dataset<Row> touched = raw.select(org.apache.spark.sql.functions.expr("try_cast(trim(id) AS BIGINT)")
