@@ -73,6 +73,10 @@ class LakeTest extends SparkTestBase {
     try (Stream<Path> s = Files.walk(dir.resolve("lake"))) {
       assertEquals(List.of(), s.filter(Files::isSymbolicLink).toList());
     }
+    // nor Hadoop's checksum files beside them (LocalFileSystem)
+    try (Stream<Path> s = Files.walk(dir.resolve("lake"))) {
+      assertEquals(List.of(), s.filter(p -> p.getFileName().toString().endsWith(".crc")).toList());
+    }
     List<String> januaryFiles = lake.dataFiles(spark(), "warehouse", "fact_x").stream()
         .filter(f -> f.contains("service_month=2026-01")).toList();
     assertEquals(1, januaryFiles.size(), januaryFiles.toString());
@@ -391,6 +395,58 @@ class LakeTest extends SparkTestBase {
     // the session's file system for file: URIs
     assertEquals(LocalFileSystem.class.getName(), spark().sparkContext().hadoopConfiguration().get("fs.file.impl"));
     fs.close();
+  }
+
+  @Test
+  void theLocalFileSystemWritesNoChecksumFilesAndKeepsThoseALakeWrittenBeforeHas() throws Exception {
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+    org.apache.hadoop.fs.FileSystem fs = new LocalFileSystem();
+    fs.initialize(java.net.URI.create("file:///"), conf);
+    org.apache.hadoop.fs.Path fresh = new org.apache.hadoop.fs.Path(dir.resolve("new/f.txt").toUri());
+    try (var out = fs.create(fresh)) {
+      out.write("fresh".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    assertEquals(List.of("f.txt"), names(dir.resolve("new")));
+
+    // a file of a lake written before, by Hadoop's own local file system: it has a checksum file
+    org.apache.hadoop.fs.LocalFileSystem hadoop = new org.apache.hadoop.fs.LocalFileSystem();
+    hadoop.initialize(java.net.URI.create("file:///"), conf);
+    org.apache.hadoop.fs.Path old = new org.apache.hadoop.fs.Path(dir.resolve("old/v1.metadata.json").toUri());
+    try (var out = hadoop.create(old)) {
+      out.write("{\"v\": 1}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    assertEquals(List.of(".v1.metadata.json.crc", "v1.metadata.json"), names(dir.resolve("old")));
+    // still verified when read: a byte changed on disk is an error, not a different document
+    Path file = dir.resolve("old/v1.metadata.json");
+    Files.writeString(file, "{\"v\": 2}");
+    assertThrows(org.apache.hadoop.fs.ChecksumException.class, () -> {
+      try (var in = fs.open(old)) {
+        in.readAllBytes();
+      }
+    });
+    Files.writeString(file, "{\"v\": 1}");
+    try (var in = fs.open(old)) {
+      assertEquals("{\"v\": 1}", new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+    // renamed with its file, and removed when the file is written again (no stale checksum left)
+    org.apache.hadoop.fs.Path moved = new org.apache.hadoop.fs.Path(dir.resolve("old/v2.metadata.json").toUri());
+    assertTrue(fs.rename(old, moved));
+    assertEquals(List.of(".v2.metadata.json.crc", "v2.metadata.json"), names(dir.resolve("old")));
+    try (var out = fs.create(moved, true)) {
+      out.write("{\"v\": 22}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    assertEquals(List.of("v2.metadata.json"), names(dir.resolve("old")));
+    try (var in = fs.open(moved)) {
+      assertEquals("{\"v\": 22}", new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+    fs.close();
+    hadoop.close();
+  }
+
+  private static List<String> names(Path directory) throws java.io.IOException {
+    try (Stream<Path> s = Files.list(directory)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
   }
 
   @Test
