@@ -90,6 +90,11 @@ public final class ConfigKey {
           + "written instead of one per stage), expressions interpreted instead of compiled, no constraint "
           + "propagation in the optimizer; 0 never does. A spark.sql setting given in the configuration or at launch "
           + "is left as it is.");
+  public static final ConfigKey PIPELINE_TABLE_THREADS = intKey("pipeline.table-threads", "2", 1, 64,
+      "A job over a small input (spark.small-input-rows) writes its independent tables side by side, each from a "
+          + "driver thread of its own, at most this many at once (the stage's source tables, the KPI marts, the "
+          + "feature sets): the driver plans or commits one table while another's tasks run. Each table is still "
+          + "one atomic commit. 1: one after the other, in their order; a larger input always is.");
   public static final ConfigKey PSEUDONYM_KEY = secret("pseudonym.key", Type.STRING, null,
       "HMAC key for the pseudonyms of people (NURSELINK_PSEUDONYM_KEY); required outside dev.");
   public static final ConfigKey ALERTS_WEBHOOK_URL = secret("alerts.webhook-url", Type.STRING, null,

@@ -42,7 +42,7 @@ public final class FeaturesJob implements PipelineJob {
     for (String t : com.nurselink.warehouse.contract.SourceContract.names()) {
       watermarks.put("clean_" + t, ctx.lake().maxTimestamp(ctx.spark(), "clean", t, "updated_at"));
     }
-    long rows = 0;
+    List<java.util.concurrent.Callable<Long>> writes = new java.util.ArrayList<>();
     for (ModelRegistry.Model g : ModelRegistry.gold(ModelRegistry.Step.FEATURES)) {
       Dataset<Row> df = out.get(g.name());
       if (df == null) {
@@ -51,23 +51,34 @@ public final class FeaturesJob implements PipelineJob {
       if (!g.partitionedByRunDate()) {
         throw new IllegalStateException("feature set " + g.name() + " is not partitioned by " + ModelRegistry.AS_OF_DATE);
       }
-      // the manifest's figures observed as the rows are written (one computation of the set, no
-      // second pass over a cached copy), the manifest in the summary of the commit that publishes them
-      String[] names = df.columns();
-      String label = g.labelColumn();
-      String[] manifest = new String[1];
-      Lake.Commit c = ctx.lake().replacePartitionObserved(df, g.namespace(), g.name(), g.partitioning(),
-          ctx.date().toString(), Manifest.statsColumns(names, label), metrics -> {
-            manifest[0] = Manifest.toJson(g.name(), ctx.date(), df.schema().fields(),
-                Manifest.stats(metrics, names, label), label, Manifest.codeVersion(), watermarks);
-            return Map.of(MANIFEST_PROPERTY, manifest[0]);
-          });
-      // beside the table for readers outside Spark; the commit's summary holds the same text
-      ctx.lake().files(ctx.spark()).write(manifestFile(g.name(), ctx.date()), manifest[0]);
-      long n = c.addedRows();
-      ctx.progress().step("features", g.name(), n);
+      writes.add(() -> write(ctx, g, df, watermarks));
+    }
+    long rows = 0;
+    for (long n : SideBySide.run(id(), ctx.tableThreads(), writes)) {
       rows += n;
     }
     return JobResult.of(ctx.lake().totalRows(ctx.spark(), "clean", "missions"), rows);
+  }
+
+  /**
+   * One feature set written: the manifest's figures observed as the rows are written (one computation
+   * of the set, no second pass over a cached copy), the manifest in the summary of the commit that
+   * publishes them, and beside the table for readers outside Spark; its rows.
+   */
+  private static long write(RunContext ctx, ModelRegistry.Model g, Dataset<Row> df,
+      Map<String, java.time.Instant> watermarks) {
+    String[] names = df.columns();
+    String label = g.labelColumn();
+    String[] manifest = new String[1];
+    Lake.Commit c = ctx.lake().replacePartitionObserved(df, g.namespace(), g.name(), g.partitioning(),
+        ctx.date().toString(), Manifest.statsColumns(names, label), metrics -> {
+          manifest[0] = Manifest.toJson(g.name(), ctx.date(), df.schema().fields(),
+              Manifest.stats(metrics, names, label), label, Manifest.codeVersion(), watermarks);
+          return Map.of(MANIFEST_PROPERTY, manifest[0]);
+        });
+    ctx.lake().files(ctx.spark()).write(manifestFile(g.name(), ctx.date()), manifest[0]);
+    long n = c.addedRows();
+    ctx.progress().step("features", g.name(), n);
+    return n;
   }
 }

@@ -112,12 +112,14 @@ public final class InputPlanning {
     if (rows == null) {
       return Applied.NONE;
     }
+    Map<String, String> small = settings(rows, threshold);
     Set<String> userKeys = ctx.settings().sparkPassthrough().keySet();
-    Map<String, String> wanted = withoutUserKeys(settings(rows, threshold),
+    Map<String, String> wanted = withoutUserKeys(small,
         k -> userKeys.contains(k) || System.getProperty(k) != null);
     return Applied.set(ctx.spark(), wanted, String.format(Locale.ROOT,
         "small input: %,d rows (spark.small-input-rows %,d): %s", rows, threshold,
-        wanted.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "))));
+        wanted.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "))),
+        !small.isEmpty());
   }
 
   /**
@@ -136,16 +138,18 @@ public final class InputPlanning {
 
   /** Settings set on a session for one job, and the values they replaced. */
   public static final class Applied implements AutoCloseable {
-    static final Applied NONE = new Applied(null, Map.of(), null);
+    static final Applied NONE = new Applied(null, Map.of(), null, false);
 
     private final RuntimeConfig conf;
     private final Map<String, String> former;
     private final String description;
+    private final boolean small;
 
-    private Applied(RuntimeConfig conf, Map<String, String> former, String description) {
+    private Applied(RuntimeConfig conf, Map<String, String> former, String description, boolean small) {
       this.conf = conf;
       this.former = former;
       this.description = description;
+      this.small = small;
     }
 
     /** Sets {@code values} on the session's runtime configuration. */
@@ -155,6 +159,10 @@ public final class InputPlanning {
 
     /** As {@link #set(SparkSession, Map)}, described for the run's log by {@code description}. */
     static Applied set(SparkSession spark, Map<String, String> values, String description) {
+      return set(spark, values, description, false);
+    }
+
+    private static Applied set(SparkSession spark, Map<String, String> values, String description, boolean small) {
       RuntimeConfig conf = spark.conf();
       Map<String, String> former = new LinkedHashMap<>();
       values.forEach((k, v) -> {
@@ -162,7 +170,12 @@ public final class InputPlanning {
         former.put(k, conf.contains(k) ? conf.get(k) : null);
         conf.set(k, v);
       });
-      return new Applied(conf, former, description);
+      return new Applied(conf, former, description, small);
+    }
+
+    /** Whether the job's input is small (planned as such, whatever the user's settings left of it). */
+    public boolean small() {
+      return small;
     }
 
     /** Whether anything was set. */

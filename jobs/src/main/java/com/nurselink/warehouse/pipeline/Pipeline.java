@@ -123,8 +123,14 @@ public final class Pipeline {
         JobResult r;
         String planned;
         try (InputPlanning.Applied planning = InputPlanning.apply(ctx, id)) {
+          // a small input's tables side by side; a larger one's tasks keep every core busy on their own
+          // (two tables at once measured slower there: BENCHMARKS.md)
+          int threads = planning.small() ? ctx.settings().getInt(ConfigKey.PIPELINE_TABLE_THREADS) : 1;
           planned = planning.description();
-          r = job.run(ctx);
+          if (planned != null && threads > 1) {
+            planned += "; tables side by side, " + threads + " at most (pipeline.table-threads)";
+          }
+          r = job.run(ctx.withTableThreads(threads));
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         if (r.skipped() != null) {

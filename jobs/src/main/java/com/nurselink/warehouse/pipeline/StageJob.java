@@ -20,7 +20,7 @@ import org.apache.spark.sql.Row;
  * reason codes). Checks conservation: raw rows = clean rows + quarantined rows, per table, or fails.
  * An incremental extract is merged into the previous clean layer: an id present in the extract
  * takes its new version (or leaves clean when the new version is quarantined), exactly as a full
- * refresh would have it.
+ * refresh would have it. The tables are staged side by side ({@link SideBySide}).
  */
 public final class StageJob implements PipelineJob {
   private static org.apache.spark.sql.Column[] columns(org.apache.spark.sql.types.StructType schema) {
@@ -52,8 +52,11 @@ public final class StageJob implements PipelineJob {
     long quarantined = 0;
     Map<String, String> watermarks = new LinkedHashMap<>();
     Map<String, long[]> perTable = new LinkedHashMap<>();
+    List<java.util.concurrent.Callable<Staged>> writes = new java.util.ArrayList<>();
     for (String t : SourceContract.names()) {
-      Staged st = stage(ctx, t);
+      writes.add(() -> stage(ctx, t));
+    }
+    for (Staged st : SideBySide.run(id(), ctx.tableThreads(), writes)) {
       watermarks.put(st.table(), st.watermark());
       perTable.put(st.table(), new long[] {st.raw(), st.quarantined()});
       in += st.raw();

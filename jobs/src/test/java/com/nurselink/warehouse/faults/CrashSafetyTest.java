@@ -118,7 +118,10 @@ class CrashSafetyTest extends SparkTestBase {
     Consumer<String> saved = FaultPoints.observe(observed);
     Runs.Result r;
     try {
-      r = Runs.inProcess(Runs.runArgs(runDir, source.toString(), DATE));
+      // its tables written one after the other: each pick names the same point of the same table in
+      // every run, and no write is under way while an image is copied. The reruns after a crash, and
+      // the halted child below, write a job's tables side by side (the default for a small input).
+      r = Runs.inProcess(Runs.runArgs(runDir, source.toString(), DATE, "--conf", "pipeline.table-threads=1"));
     } finally {
       FaultPoints.observe(saved);
     }
@@ -323,9 +326,10 @@ class CrashSafetyTest extends SparkTestBase {
   /**
    * A real crash: a child JVM running kpis, features and load from the state after the model halts
    * itself (Runtime.halt: no finally block, no shutdown hook) in the middle of the last KPI commit,
-   * its files written and its metadata not. What it leaves is readable (each table at its previous
-   * snapshot or its new one), its job stays running in the ledger, and the next run gives the
-   * warehouse of the uninterrupted run.
+   * its files written and its metadata not, while the other KPI tables, written side by side with
+   * it, are committed or not. What it leaves is readable (each table at its previous snapshot or its
+   * new one), its job stays running in the ledger, and the next run gives the warehouse of the
+   * uninterrupted run.
    */
   @Test
   void aRunHaltedMidKpisIsRepairedByTheNextRun() throws Exception {
@@ -352,7 +356,9 @@ class CrashSafetyTest extends SparkTestBase {
         output);
 
     // outside the KPIs the lake is as the child found it; each KPI table is at its snapshot before
-    // the kpis job or at a new one whose rows are the uninterrupted run's; the halted one is not moved
+    // the kpis job or at a new one whose rows are the uninterrupted run's; the halted one is not moved.
+    // The tables are written side by side, two at a time in their order: the halted one, the last,
+    // started once two of the others were committed (the third may or may not be)
     Map<String, Long> left = snapshots();
     String halted = haltAt.substring("before-commit:".length()).replace('/', '.');
     Map<String, List<String>> kpisAfter = new TreeMap<>();
@@ -363,12 +369,12 @@ class CrashSafetyTest extends SparkTestBase {
         if (!e.getValue().equals(atStart.get(t))) {
           errors.add(t + " moved from " + atStart.get(t) + " to " + e.getValue());
         }
-      } else {
+      } else if (!e.getValue().equals(atStart.get(t))) {
         kpisAfter.put(t, lakeContent(List.of(t)).get(t));
       }
     }
     assertEquals(List.of(), errors);
-    assertTrue(!kpisAfter.isEmpty(), left.toString());
+    assertTrue(kpisAfter.size() >= 2, kpisAfter.keySet() + " in " + left);
     List<String> ledger = Runs.ledger(runDir.resolve("wh.duckdb"));
     assertTrue(ledger.get(ledger.size() - 1).contains("|kpis|running|"), ledger.toString());
 

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A nightly over a small input is planned for it (one shuffle partition, no adaptive execution, no
- * broadcast joins, expressions interpreted instead of compiled): at most 40 Spark jobs (the target of a nightly over 2,000 missions), and the
- * same tables as the planning of large inputs.
+ * broadcast joins, expressions interpreted instead of compiled, independent tables written side by
+ * side): at most 40 Spark jobs (the target of a nightly over 2,000 missions), and the same tables as
+ * the planning of large inputs (their tables written one after the other).
  */
 class InputPlanningRunTest extends SparkTestBase {
   private static final Pattern SMALL_LINE = Pattern.compile("(?m)^\\[ *[0-9.]+s\\] (\\w+) +small input: ([0-9,]+) rows"
@@ -60,7 +61,7 @@ class InputPlanningRunTest extends SparkTestBase {
     // job, skipped (no Redis); a setting given in the configuration is not set again
     String set = "spark.sql.autoBroadcastJoinThreshold=-1, spark.sql.shuffle.partitions=1, "
         + "spark.sql.codegen.wholeStage=false, spark.sql.codegen.factoryMode=NO_CODEGEN, "
-        + "spark.sql.constraintPropagation.enabled=false";
+        + "spark.sql.constraintPropagation.enabled=false; tables side by side, 2 at most (pipeline.table-threads)";
     assertEquals(List.of("stage: " + set, "model: " + set, "kpis: " + set, "features: " + set), smallJobs(s.all()),
         s.all());
     // the target of a 2,000-mission nightly; this source's quarantine (non-empty partitions written
