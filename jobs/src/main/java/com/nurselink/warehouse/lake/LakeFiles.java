@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
@@ -95,6 +96,13 @@ public final class LakeFiles {
       fs.mkdirs(p.getParent());
       try (OutputStream out = fs.create(tmp, true)) {
         out.write(bytes);
+      }
+      if (fs instanceof ChecksumFileSystem local) {
+        // a lake written before holds a checksum file beside the file; the new one is written without
+        // one (LocalFileSystem), and the rename below (FileContext's) would leave the old checksum in
+        // place, failing the next read. Removed first: a reader in between reads the old text unchecked.
+        Path crc = local.getChecksumFile(p);
+        local.getRawFileSystem().delete(crc, false);
       }
       FileContext.getFileContext(fs.getUri(), conf).rename(tmp, p, Options.Rename.OVERWRITE);
     } catch (IOException e) {

@@ -23,8 +23,8 @@ import org.apache.hadoop.fs.permission.FsPermission;
  * new inode and a second stream. Iceberg and Parquet do not need them (HDFS and S3 keep their own
  * checksums, and a local disk is the file system's to check), so none is written; a file that has
  * one, from a lake written before, is still verified when read, and its checksum file is renamed and
- * deleted with it, and removed when the file is written again. Registered as {@code fs.file.impl} by
- * the session.
+ * deleted with it, and removed when the file is written again (by this file system, or replaced
+ * through {@link LakeFiles#write}). Registered as {@code fs.file.impl} by the session.
  */
 public class LocalFileSystem extends org.apache.hadoop.fs.LocalFileSystem {
   public LocalFileSystem() {

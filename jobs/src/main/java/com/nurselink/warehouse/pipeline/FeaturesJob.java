@@ -13,7 +13,8 @@ import org.apache.spark.sql.Row;
  * features: the ML feature sets as of the logical date D (sql/features/*.sql), each committed as
  * the partition {@code as_of_date=D} of its Iceberg table {@code features.<set>}, its manifest in
  * the commit's snapshot summary ({@value #MANIFEST_PROPERTY}) and in
- * {@code <lake>/features/<set>/manifests/as_of_date=D/_manifest.json}.
+ * {@code <lake>/features/<set>/manifests/as_of_date=D/_manifest.json}. Over a small input the sets
+ * are written side by side ({@link SideBySide}).
  */
 public final class FeaturesJob implements PipelineJob {
   /** Snapshot summary key of a feature set's commit: its manifest. */
@@ -23,6 +24,11 @@ public final class FeaturesJob implements PipelineJob {
   public static String manifestFile(String featureSet, java.time.LocalDate asOf) {
     return ModelRegistry.FEATURES + "/" + featureSet + "/manifests/" + ModelRegistry.AS_OF_DATE + "=" + asOf
         + "/_manifest.json";
+  }
+
+  @Override
+  public boolean writesSideBySide() {
+    return true;
   }
 
   @Override

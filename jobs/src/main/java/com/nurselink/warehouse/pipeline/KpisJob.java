@@ -10,9 +10,14 @@ import org.apache.spark.sql.Row;
 /**
  * kpis: the KPI marts (sql/kpi/*.sql) from the facts. Daily and monthly marts cover every service
  * month in the data; only partitions whose numbers changed are rewritten. kpi_headline is the
- * partition {@code as_of_date=D}. The marts are written side by side ({@link SideBySide}).
+ * partition {@code as_of_date=D}. Over a small input the marts are written side by side ({@link SideBySide}).
  */
 public final class KpisJob implements PipelineJob {
+  @Override
+  public boolean writesSideBySide() {
+    return true;
+  }
+
   @Override
   public String id() {
     return "kpis";

@@ -125,7 +125,8 @@ public final class Pipeline {
         try (InputPlanning.Applied planning = InputPlanning.apply(ctx, id)) {
           // a small input's tables side by side; a larger one's tasks keep every core busy on their own
           // (two tables at once measured slower there: BENCHMARKS.md)
-          int threads = planning.small() ? ctx.settings().getInt(ConfigKey.PIPELINE_TABLE_THREADS) : 1;
+          int threads = planning.small() && job.writesSideBySide()
+              ? ctx.settings().getInt(ConfigKey.PIPELINE_TABLE_THREADS) : 1;
           planned = planning.description();
           if (planned != null && threads > 1) {
             planned += "; tables side by side, " + threads + " at most (pipeline.table-threads)";

@@ -6,4 +6,9 @@ public interface PipelineJob {
   String id();
 
   JobResult run(RunContext ctx) throws Exception;
+
+  /** Whether the job writes independent tables side by side when its context allows it ({@link SideBySide}). */
+  default boolean writesSideBySide() {
+    return false;
+  }
 }

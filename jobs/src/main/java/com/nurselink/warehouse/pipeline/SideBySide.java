@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -21,8 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Each table is still one atomic commit of its own, so a crash leaves each table at its previous
  * snapshot or its new one, as it does when they are written one after the other; only the order of
  * the commits, and of the progress lines, is no longer the tables' order. When a write fails, the
- * others run to their end (a commit is never cut short by this class), then the first failure in the
- * tables' order is thrown, the others suppressed in it.
+ * writes under way run to their end (a commit is never cut short by this class), those not started
+ * yet are not started (as one after the other, the tables after a failure are not written), then the
+ * first failure in the tables' order is thrown, the others suppressed in it.
  *
  * <p>The threads are made by the calling thread, so they inherit its Spark session and its Spark
  * local properties (job group, scheduler pool).
@@ -49,17 +51,31 @@ final class SideBySide {
       return t;
     };
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, writes.size()), named);
+    AtomicBoolean failed = new AtomicBoolean();
     try {
       List<Future<T>> futures = new ArrayList<>(writes.size());
       for (Callable<T> w : writes) {
-        futures.add(pool.submit(w));
+        futures.add(pool.submit(() -> {
+          if (failed.get()) {
+            throw new NotStarted();
+          }
+          try {
+            return w.call();
+          } catch (Throwable t) {
+            failed.set(true);
+            throw t;
+          }
+        }));
       }
       List<T> out = new ArrayList<>(writes.size());
       Throwable first = null;
       for (Future<T> f : futures) {
         try {
-          out.add(getUninterruptibly(f));
+          out.add(getUninterruptibly(f)); // every write is waited for, whatever failed before
         } catch (ExecutionException e) {
+          if (e.getCause() instanceof NotStarted) {
+            continue;
+          }
           if (first == null) {
             first = e.getCause();
           } else if (first != e.getCause()) {
@@ -79,6 +95,13 @@ final class SideBySide {
       return out;
     } finally {
       pool.shutdown();
+    }
+  }
+
+  /** A write not started because another had failed. */
+  private static final class NotStarted extends Exception {
+    NotStarted() {
+      super(null, null, false, false);
     }
   }
 

@@ -20,12 +20,17 @@ import org.apache.spark.sql.Row;
  * reason codes). Checks conservation: raw rows = clean rows + quarantined rows, per table, or fails.
  * An incremental extract is merged into the previous clean layer: an id present in the extract
  * takes its new version (or leaves clean when the new version is quarantined), exactly as a full
- * refresh would have it. The tables are staged side by side ({@link SideBySide}).
+ * refresh would have it. Over a small input the tables are staged side by side ({@link SideBySide}).
  */
 public final class StageJob implements PipelineJob {
   private static org.apache.spark.sql.Column[] columns(org.apache.spark.sql.types.StructType schema) {
     return java.util.Arrays.stream(schema.fieldNames()).map(org.apache.spark.sql.functions::col)
         .toArray(org.apache.spark.sql.Column[]::new);
+  }
+
+  @Override
+  public boolean writesSideBySide() {
+    return true;
   }
 
   @Override

@@ -51,7 +51,7 @@ public final class Sparks {
         .config("spark.sql.datetime.java8API.enabled", "true")
         .config("spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs", "false")
         .config("spark.hadoop.parquet.summary.metadata.level", "NONE")
-        // file: permissions set in-process, not by a chmod process per file (LocalFileSystem)
+        // file: permissions set in-process, not by a chmod process per file, and no checksum files (LocalFileSystem)
         .config("spark.hadoop.fs.file.impl", com.nurselink.warehouse.lake.LocalFileSystem.class.getName());
     passthrough.forEach(b::config);
     SparkSession spark = b.getOrCreate();

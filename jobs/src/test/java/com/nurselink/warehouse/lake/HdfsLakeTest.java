@@ -36,6 +36,9 @@ class HdfsLakeTest extends SparkTestBase {
   static void startHdfs() throws Exception {
     spark();
     Configuration conf = new Configuration();
+    // the local file system the cluster's directories are opened with, as the session's (Hadoop caches the
+    // first class a JVM opens file: with)
+    conf.set("fs.file.impl", LocalFileSystem.class.getName());
     conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, dir.resolve("hdfs").toString());
     conf.set("dfs.namenode.rpc-bind-host", "127.0.0.1");
     conf.set("dfs.datanode.address", "127.0.0.1:0");

@@ -26,20 +26,30 @@ class WatermarksTest {
     return m;
   }
 
+  /**
+   * The session's configuration of the local file system (LocalFileSystem): the first configuration
+   * that opens {@code file:} in a JVM decides the class every later one gets from Hadoop's cache.
+   */
+  private static Configuration conf() {
+    Configuration c = new Configuration();
+    c.set("fs.file.impl", com.nurselink.warehouse.lake.LocalFileSystem.class.getName());
+    return c;
+  }
+
   @Test
   void pendingRoundTripsQuotesBackslashesCommasColonsAndNewlines(@TempDir Path dir) {
-    Watermarks w = new Watermarks(null, LakeFiles.at(dir.resolve("lake").toString(), new Configuration()));
+    Watermarks w = new Watermarks(null, LakeFiles.at(dir.resolve("lake").toString(), conf()));
     w.setPending(awkward());
     Map<String, String> expected = new LinkedHashMap<>(awkward());
     expected.remove("contracts");
     assertEquals(expected, w.pending());
-    assertEquals(Map.of(), new Watermarks(null, LakeFiles.at(dir.resolve("other").toString(), new Configuration())).pending());
+    assertEquals(Map.of(), new Watermarks(null, LakeFiles.at(dir.resolve("other").toString(), conf())).pending());
   }
 
   @Test
   void committedWatermarksAreThePendingOnes(@TempDir Path dir) throws Exception {
     DuckDbWarehouse wh = new DuckDbWarehouse(dir.resolve("wh.duckdb"));
-    Watermarks w = new Watermarks(wh::open, LakeFiles.at(dir.resolve("lake").toString(), new Configuration()));
+    Watermarks w = new Watermarks(wh::open, LakeFiles.at(dir.resolve("lake").toString(), conf()));
     w.setPending(awkward());
     Map<String, String> expected = new LinkedHashMap<>(awkward());
     expected.remove("contracts");

@@ -73,10 +73,35 @@ class SideBySideTest extends SparkTestBase {
   }
 
   @Test
-  void aFailureLetsTheOtherWritesEndAndTheFirstInTheTablesOrderIsThrownWithTheOthers() {
+  void aWriteUnderWayWhenAnotherFailsRunsToItsEnd() {
     AtomicInteger ended = new AtomicInteger();
-    // the later table fails first (the barrier holds the earlier one until it has), the earlier one
-    // fails after: the earlier one's error is thrown, the later one's suppressed in it
+    CountDownLatch secondStarted = new CountDownLatch(1);
+    CountDownLatch firstFailing = new CountDownLatch(1);
+    IllegalStateException failure = new IllegalStateException("clean.users: disk full");
+    IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> SideBySide.run("stage", 2,
+        List.<Callable<Long>>of(
+            () -> {
+              assertTrue(secondStarted.await(60, TimeUnit.SECONDS));
+              firstFailing.countDown();
+              throw failure;
+            },
+            () -> {
+              // under way: the other write fails while this one runs
+              secondStarted.countDown();
+              assertTrue(firstFailing.await(60, TimeUnit.SECONDS));
+              ended.incrementAndGet();
+              return 2L;
+            })));
+    assertSame(failure, thrown);
+    assertEquals(1, ended.get(), "the write under way ended before the failure was thrown");
+  }
+
+  @Test
+  void afterAFailureNoOtherWriteStartsAndTheFirstFailureInTheTablesOrderIsThrownWithTheOthers() {
+    List<String> ran = new CopyOnWriteArrayList<>();
+    // both threads' writes fail, the later table first (the barrier holds the earlier one until it
+    // has): each thread records its failure before it could take another write, so the third and
+    // fourth are never started, as after a failure one after the other
     CyclicBarrier laterFailed = new CyclicBarrier(2);
     IllegalStateException first = new IllegalStateException("clean.users: disk full");
     IllegalArgumentException second = new IllegalArgumentException("clean.missions: bad value");
@@ -84,24 +109,28 @@ class SideBySideTest extends SparkTestBase {
         List.<Callable<Long>>of(
             () -> {
               laterFailed.await(60, TimeUnit.SECONDS);
-              ended.incrementAndGet();
+              ran.add("users");
               throw first;
             },
             () -> {
               try {
+                ran.add("missions");
                 throw second;
               } finally {
-                ended.incrementAndGet();
                 laterFailed.await(60, TimeUnit.SECONDS);
               }
             },
             () -> {
-              ended.incrementAndGet();
+              ran.add("mission_applications");
               return 3L;
+            },
+            () -> {
+              ran.add("contracts");
+              return 4L;
             })));
     assertSame(first, thrown);
     assertArrayEquals(new Throwable[] {second}, thrown.getSuppressed());
-    assertEquals(3, ended.get(), "every write ran to its end");
+    assertEquals(List.of("missions", "users"), ran.stream().sorted().toList());
     // a checked exception keeps its message and cause
     Exception checked = new java.io.IOException("No space left on device");
     IllegalStateException wrapped = assertThrows(IllegalStateException.class, () -> SideBySide.run("kpis", 2,
