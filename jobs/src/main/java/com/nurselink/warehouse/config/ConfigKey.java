@@ -93,7 +93,7 @@ public final class ConfigKey {
   public static final ConfigKey PIPELINE_TABLE_THREADS = intKey("pipeline.table-threads", "2", 1, 64,
       "A job over a small input (spark.small-input-rows) writes its independent tables side by side, each from a "
           + "driver thread of its own, at most this many at once (the stage's source tables, the KPI marts, the "
-          + "feature sets): the driver plans or commits one table while another's tasks run. Each table is still "
+          + "feature sets, the model's tables that read none of each other): the driver plans or commits one table while another's tasks run. Each table is still "
           + "one atomic commit. 1: one after the other, in their order; a larger input always is.");
   public static final ConfigKey PSEUDONYM_KEY = secret("pseudonym.key", Type.STRING, null,
       "HMAC key for the pseudonyms of people (NURSELINK_PSEUDONYM_KEY); required outside dev.");

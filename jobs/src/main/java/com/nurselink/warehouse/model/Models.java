@@ -2,10 +2,13 @@ package com.nurselink.warehouse.model;
 
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -69,15 +72,67 @@ public final class Models {
    */
   public static void buildAndPublishModel(SparkSession spark, SqlParams params, Dataset<Row> previousDimNurse,
       BiFunction<String, Dataset<Row>, Dataset<Row>> publish) {
+    buildAndPublishModel(spark, params, previousDimNurse, publish, Models::oneAfterAnother);
+  }
+
+  /**
+   * As {@link #buildAndPublishModel(SparkSession, SqlParams, Dataset, BiFunction)}, the gold models
+   * taken in groups, in the registry's order, that read none of each other (by
+   * {@link SqlModel#reads()}): {@code sideBySide} runs a group's publications (at once or one after
+   * the other) and returns their tables in the group's order; the next group starts once they are
+   * all views. A group's views are dropped before it starts, so that a read the grouping missed fails
+   * as an unknown table instead of reading an earlier run's view.
+   */
+  public static void buildAndPublishModel(SparkSession spark, SqlParams params, Dataset<Row> previousDimNurse,
+      BiFunction<String, Dataset<Row>, Dataset<Row>> publish,
+      Function<List<Callable<Dataset<Row>>>, List<Dataset<Row>>> sideBySide) {
     registerPreviousDimNurse(spark, params, previousDimNurse);
+    List<ModelRegistry.Model> group = new ArrayList<>();
     for (ModelRegistry.Model m : ModelRegistry.step(ModelRegistry.Step.MODEL)) {
-      Dataset<Row> df = SqlModel.load(m.sql()).apply(spark, params);
+      SqlModel sql = SqlModel.load(m.sql());
+      boolean readsGroup = group.stream().anyMatch(g -> sql.reads().contains(g.name()));
+      if (!m.gold() || readsGroup) {
+        publishGroup(spark, params, group, publish, sideBySide);
+        group.clear();
+      }
       if (m.gold()) {
-        publish.apply(m.name(), df).createOrReplaceTempView(m.name());
+        group.add(m);
       } else {
-        df.createOrReplaceTempView(m.name());
+        sql.apply(spark, params).createOrReplaceTempView(m.name());
       }
     }
+    publishGroup(spark, params, group, publish, sideBySide);
+  }
+
+  private static void publishGroup(SparkSession spark, SqlParams params, List<ModelRegistry.Model> group,
+      BiFunction<String, Dataset<Row>, Dataset<Row>> publish,
+      Function<List<Callable<Dataset<Row>>>, List<Dataset<Row>>> sideBySide) {
+    if (group.isEmpty()) {
+      return;
+    }
+    List<Callable<Dataset<Row>>> publications = new ArrayList<>();
+    for (ModelRegistry.Model m : group) {
+      spark.catalog().dropTempView(m.name());
+      publications.add(() -> publish.apply(m.name(), SqlModel.load(m.sql()).apply(spark, params)));
+    }
+    List<Dataset<Row>> tables = sideBySide.apply(publications);
+    for (int i = 0; i < group.size(); i++) {
+      tables.get(i).createOrReplaceTempView(group.get(i).name());
+    }
+  }
+
+  private static <T> List<T> oneAfterAnother(List<Callable<T>> calls) {
+    List<T> out = new ArrayList<>();
+    for (Callable<T> c : calls) {
+      try {
+        out.add(c.call());
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException(e.getMessage(), e);
+      }
+    }
+    return out;
   }
 
   /** Builds the model with the {@code prev_dim_nurse} view already registered (empty when absent). */

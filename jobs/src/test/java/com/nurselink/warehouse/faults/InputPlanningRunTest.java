@@ -62,9 +62,7 @@ class InputPlanningRunTest extends SparkTestBase {
     String set = "spark.sql.autoBroadcastJoinThreshold=-1, spark.sql.shuffle.partitions=1, "
         + "spark.sql.codegen.wholeStage=false, spark.sql.codegen.factoryMode=NO_CODEGEN, "
         + "spark.sql.constraintPropagation.enabled=false; tables side by side, 2 at most (pipeline.table-threads)";
-    // the model publishes its tables one at a time (a later one reads the earlier ones)
-    String model = set.substring(0, set.indexOf(';'));
-    assertEquals(List.of("stage: " + set, "model: " + model, "kpis: " + set, "features: " + set), smallJobs(s.all()),
+    assertEquals(List.of("stage: " + set, "model: " + set, "kpis: " + set, "features: " + set), smallJobs(s.all()),
         s.all());
     // the target of a 2,000-mission nightly; this source's quarantine (non-empty partitions written
     // by Spark) takes more jobs than a clean one

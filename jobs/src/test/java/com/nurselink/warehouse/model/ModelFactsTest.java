@@ -157,4 +157,44 @@ class ModelFactsTest extends SparkTestBase {
     assertFalse(plans.get("fact_application").contains("clean_missions"), plans.get("fact_application"));
     assertFalse(plans.get("fact_contract").contains("clean_missions"), plans.get("fact_contract"));
   }
+
+  @Test
+  void theModelsThatReadNoneOfEachOtherArePublishedInGroupsAndTheSameTablesComeOut() {
+    new ModelFixture().register(spark());
+    Dataset<Row> previous = spark().createDataFrame(ModelFixture.previousDimNurseWithHistory(),
+        SqlModel.load(Models.EMPTY_PREVIOUS_DIM_NURSE).apply(spark(), ModelFixture.PARAMS).schema());
+    Map<String, List<Row>> expected = new HashMap<>();
+    Models.buildModel(spark(), ModelFixture.PARAMS, previous).forEach((name, df) -> expected.put(name, df.collectAsList()));
+    List<List<String>> groups = new ArrayList<>();
+    List<String> current = new ArrayList<>();
+    Models.buildAndPublishModel(spark(), ModelFixture.PARAMS, previous, (name, df) -> {
+      current.add(name);
+      List<Row> built = df.collectAsList();
+      assertRows(name, expected.get(name), built);
+      return spark().createDataFrame(built, df.schema());
+    }, publications -> {
+      // the group's publications, run here one after the other in reverse: none may need another's view
+      List<Dataset<Row>> out = new ArrayList<>(java.util.Collections.nCopies(publications.size(), null));
+      for (int i = publications.size() - 1; i >= 0; i--) {
+        try {
+          out.set(i, publications.get(i).call());
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      }
+      java.util.Collections.reverse(current);
+      groups.add(List.copyOf(current));
+      current.clear();
+      return out;
+    });
+    assertEquals(List.of(List.of("dim_date", "dim_location"), List.of("dim_establishment", "dim_nurse"),
+        List.of("fact_mission"), List.of("fact_application", "fact_contract")), groups);
+    // each group's models read none of the group's others
+    for (List<String> g : groups) {
+      for (String name : g) {
+        java.util.Set<String> reads = SqlModel.load(ModelRegistry.byName(name).sql()).reads();
+        assertTrue(g.stream().noneMatch(reads::contains), name + " reads " + reads + ", its group " + g);
+      }
+    }
+  }
 }
