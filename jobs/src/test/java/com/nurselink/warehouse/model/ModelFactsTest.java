@@ -132,14 +132,24 @@ class ModelFactsTest extends SparkTestBase {
         sample);
   }
 
-  @Test
-  void publishedTableByTableTheModelIsTheSameAndLaterModelsReadWhatWasPublished() {
+  /** The fixture's clean views registered; the previous run's dim_nurse (with its history). */
+  private static Dataset<Row> registerFixtureAndPreviousDimNurse() {
     new ModelFixture().register(spark());
-    Dataset<Row> previous = spark().createDataFrame(ModelFixture.previousDimNurseWithHistory(),
+    return spark().createDataFrame(ModelFixture.previousDimNurseWithHistory(),
         SqlModel.load(Models.EMPTY_PREVIOUS_DIM_NURSE).apply(spark(), ModelFixture.PARAMS).schema());
-    // the model as one chain of plans: each table computed again inside the plans of those reading it
+  }
+
+  /** The model as one chain of plans: each table computed again inside the plans of those reading it. */
+  private static Map<String, List<Row>> chainOfPlans(Dataset<Row> previous) {
     Map<String, List<Row>> expected = new HashMap<>();
     Models.buildModel(spark(), ModelFixture.PARAMS, previous).forEach((name, df) -> expected.put(name, df.collectAsList()));
+    return expected;
+  }
+
+  @Test
+  void publishedTableByTableTheModelIsTheSameAndLaterModelsReadWhatWasPublished() {
+    Dataset<Row> previous = registerFixtureAndPreviousDimNurse();
+    Map<String, List<Row>> expected = chainOfPlans(previous);
     List<String> order = new ArrayList<>();
     Map<String, String> plans = new HashMap<>();
     Models.buildAndPublishModel(spark(), ModelFixture.PARAMS, previous, (name, df) -> {
@@ -160,11 +170,8 @@ class ModelFactsTest extends SparkTestBase {
 
   @Test
   void theModelsThatReadNoneOfEachOtherArePublishedInGroupsAndTheSameTablesComeOut() {
-    new ModelFixture().register(spark());
-    Dataset<Row> previous = spark().createDataFrame(ModelFixture.previousDimNurseWithHistory(),
-        SqlModel.load(Models.EMPTY_PREVIOUS_DIM_NURSE).apply(spark(), ModelFixture.PARAMS).schema());
-    Map<String, List<Row>> expected = new HashMap<>();
-    Models.buildModel(spark(), ModelFixture.PARAMS, previous).forEach((name, df) -> expected.put(name, df.collectAsList()));
+    Dataset<Row> previous = registerFixtureAndPreviousDimNurse();
+    Map<String, List<Row>> expected = chainOfPlans(previous);
     List<List<String>> groups = new ArrayList<>();
     List<String> current = new ArrayList<>();
     Models.buildAndPublishModel(spark(), ModelFixture.PARAMS, previous, (name, df) -> {
