@@ -180,7 +180,9 @@ class ModelFactsTest extends SparkTestBase {
       assertRows(name, expected.get(name), built);
       return spark().createDataFrame(built, df.schema());
     }, publications -> {
-      // the group's publications, run here one after the other in reverse: none may need another's view
+      // the group's publications, run here one after the other in reverse; a model of the group that read
+      // another of it would fail (the group's views are dropped before it starts: the chain of plans
+      // above left them all)
       List<Dataset<Row>> out = new ArrayList<>(java.util.Collections.nCopies(publications.size(), null));
       for (int i = publications.size() - 1; i >= 0; i--) {
         try {
@@ -196,12 +198,5 @@ class ModelFactsTest extends SparkTestBase {
     });
     assertEquals(List.of(List.of("dim_date", "dim_location"), List.of("dim_establishment", "dim_nurse"),
         List.of("fact_mission"), List.of("fact_application", "fact_contract")), groups);
-    // each group's models read none of the group's others
-    for (List<String> g : groups) {
-      for (String name : g) {
-        java.util.Set<String> reads = SqlModel.load(ModelRegistry.byName(name).sql()).reads();
-        assertTrue(g.stream().noneMatch(reads::contains), name + " reads " + reads + ", its group " + g);
-      }
-    }
   }
 }
