@@ -139,26 +139,52 @@ class LauncherTest {
   }
 
   /**
-   * A stand-in JDK ({@code JAVA_HOME/bin/java}, {@code lib/modules}): writes the arguments of a
-   * command to {@code args.txt}, creates the archive a {@code -XX:ArchiveClassesAtExit=} flag names,
-   * and exits with {@code FAKE_STATUS}; the launcher's check of a recorded archive ({@code -version})
-   * exits with {@code FAKE_VALIDATE}.
+   * A stand-in JDK 17 ({@code JAVA_HOME/bin/java}, {@code lib/modules}, {@code release}): writes the
+   * arguments of a command to {@code args.txt}, creates the archive a {@code -XX:ArchiveClassesAtExit=}
+   * flag names (or the configuration a {@code -XX:AOTConfiguration=} flag names, as Java 25 does when it
+   * records), and exits with {@code FAKE_STATUS}; the launcher's check of a recorded archive
+   * ({@code -version}) exits with {@code FAKE_VALIDATE}; making an ahead-of-time cache
+   * ({@code -XX:AOTMode=create}) writes its arguments to {@code create-args.txt}, creates the cache and
+   * exits with {@code FAKE_CREATE}.
    */
   private static Path fakeJava() throws IOException {
-    Path home = tmp.resolve("fake-jdk");
+    return fakeJava("fake-jdk", "17.0.15");
+  }
+
+  /** The same stand-in, as a JDK 25. */
+  private static Path fakeJava25() throws IOException {
+    return fakeJava("fake-jdk25", "25.0.3");
+  }
+
+  private static Path fakeJava(String name, String version) throws IOException {
+    Path home = tmp.resolve(name);
     Path java = home.resolve("bin/java");
     if (!Files.exists(java)) {
       Files.createDirectories(java.getParent());
-      Files.createDirectories(home.resolve("lib"));
+      Files.createDirectories(home.resolve("lib/server"));
       Files.writeString(home.resolve("lib/modules"), "modules");
+      Files.writeString(home.resolve("lib/server/libjvm.so"), "libjvm");
+      Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"Stand-in\"\nJAVA_VERSION=\"" + version + "\"\n");
       Files.writeString(java, """
           #!/usr/bin/env bash
+          create=""
           for a in "$@"; do
             [[ "$a" == -version ]] && exit "${FAKE_VALIDATE:-0}"
+            [[ "$a" == -XX:AOTMode=create ]] && create=1
           done
+          if [[ -n "$create" ]]; then
+            printf '%s\\n' "$@" > "$(dirname "$0")/create-args.txt"
+            for a in "$@"; do
+              case "$a" in -XX:AOTCache=*) echo cache > "${a#*=}" ;; esac
+            done
+            exit "${FAKE_CREATE:-0}"
+          fi
           printf '%s\\n' "$@" > "$(dirname "$0")/args.txt"
           for a in "$@"; do
-            case "$a" in -XX:ArchiveClassesAtExit=*) echo archive > "${a#*=}" ;; esac
+            case "$a" in
+              -XX:ArchiveClassesAtExit=*) echo archive > "${a#*=}" ;;
+              -XX:AOTConfiguration=*) echo configuration > "${a#*=}" ;;
+            esac
           done
           exit "${FAKE_STATUS:-0}"
           """);
@@ -168,15 +194,36 @@ class LauncherTest {
   }
 
   private static List<String> cdsFlags(Path javaHome) throws IOException {
-    return Files.readAllLines(javaHome.resolve("bin/args.txt")).stream()
-        .filter(a -> a.startsWith("-XX:SharedArchiveFile=") || a.startsWith("-XX:ArchiveClassesAtExit=")).toList();
+    return cdsFlags(Files.readAllLines(javaHome.resolve("bin/args.txt")));
+  }
+
+  private static List<String> cdsFlags(List<String> args) {
+    return args.stream()
+        .filter(a -> a.startsWith("-XX:SharedArchiveFile=") || a.startsWith("-XX:ArchiveClassesAtExit=")
+            || a.startsWith("-XX:AOT") || a.startsWith("-XX:-AOT") || a.equals("-XX:+DisplayVMOutputToStderr")
+            || a.equals("-XX:+UnlockDiagnosticVMOptions")).toList();
   }
 
   private static Path noArchive() throws IOException {
+    noCache();
     Path archive = install.resolve("target/nurselink-classes.jsa");
     Files.deleteIfExists(archive);
     Files.deleteIfExists(install.resolve("target/nurselink-classes.jsa.key"));
     return archive;
+  }
+
+  private static Path noCache() throws IOException {
+    Path cache = install.resolve("target/nurselink-classes.aot");
+    Files.deleteIfExists(cache);
+    Files.deleteIfExists(install.resolve("target/nurselink-classes.aot.key"));
+    return cache;
+  }
+
+  /** The JVM options of the last command, before the main class. */
+  private static List<String> jvmOptions(Path javaHome, String file) throws IOException {
+    List<String> args = Files.readAllLines(javaHome.resolve("bin").resolve(file));
+    int main = args.indexOf(Main.class.getName());
+    return main < 0 ? args : args.subList(0, main);
   }
 
   private static void later(Path file) throws IOException {
@@ -243,6 +290,75 @@ class LauncherTest {
       assertEquals(0, launch(work, env, "runs").code());
       assertEquals(List.of("-XX:SharedArchiveFile=" + archive), cdsFlags(jdk), changed.toString());
     }
+  }
+
+  @Test
+  void onJava25AnAheadOfTimeCacheIsRecordedByAWholeRunAndUsedUntilTheBuildOrTheJdkChanges() throws Exception {
+    Path jdk = fakeJava25();
+    Path cache = noArchive();
+    cache = noCache();
+    Path work = Files.createDirectories(tmp.resolve("work-aot"));
+    var env = java.util.Map.of("JAVA_HOME", jdk.toString());
+    String recordingFlag = "-XX:AOTConfiguration=" + cache + ".";
+
+    // Java 25's own flags: Unsafe's memory access allowed, no package that is gone opened
+    assertEquals(0, launch(work, env, "run", "--jobs", "serve").code());
+    List<String> options = jvmOptions(jdk, "args.txt");
+    assertTrue(options.contains("--sun-misc-unsafe-memory-access=allow"), options.toString());
+    assertFalse(options.stream().anyMatch(o -> o.contains("sun.security.action")), options.toString());
+    assertEquals(List.of(), cdsFlags(jdk));
+    // a failed run records, a cache made from it would fail, one the JVM cannot map: none is kept,
+    // nothing is left behind
+    for (var failing : List.of(java.util.Map.of("FAKE_STATUS", "3"), java.util.Map.of("FAKE_CREATE", "1"),
+        java.util.Map.of("FAKE_VALIDATE", "134"))) {
+      var all = new java.util.HashMap<>(env);
+      all.putAll(failing);
+      Files.deleteIfExists(jdk.resolve("bin/create-args.txt"));
+      Result r = launch(work, all, "run", "--date", "2026-06-30");
+      assertEquals(failing.containsKey("FAKE_STATUS") ? 3 : 0, r.code(), failing + r.err());
+      List<String> flags = cdsFlags(jdk);
+      assertEquals(3, flags.size(), flags.toString());
+      assertEquals("-XX:AOTMode=record", flags.get(0));
+      assertTrue(flags.get(1).startsWith(recordingFlag), flags.toString());
+      assertEquals("-XX:+DisplayVMOutputToStderr", flags.get(2));
+      assertEquals(failing.containsKey("FAKE_STATUS"), !Files.exists(jdk.resolve("bin/create-args.txt")), failing.toString());
+      assertFalse(Files.exists(cache), failing.toString());
+      try (Stream<Path> left = Files.list(install.resolve("target"))) {
+        assertEquals(List.of(), left.filter(f -> f.getFileName().toString().startsWith("nurselink-classes")).toList(),
+            "nothing left behind: " + failing);
+      }
+    }
+    // a successful run: the cache made from its configuration with the run's own flags, kept, said once
+    Result recorded = launch(work, env, "run", "--date", "2026-06-30");
+    assertEquals(0, recorded.code(), recorded.err());
+    assertTrue(recorded.err().contains("records the ahead-of-time cache"), recorded.err());
+    assertTrue(Files.isRegularFile(cache));
+    List<String> create = Files.readAllLines(jdk.resolve("bin/create-args.txt"));
+    List<String> runFlags = jvmOptions(jdk, "args.txt").stream().filter(o -> !cdsFlags(List.of(o)).equals(List.of(o))
+        && !o.startsWith("-Dnurselink.home=") && !o.startsWith("-Xlog:")).toList();
+    assertEquals(runFlags, create.stream().filter(runFlags::contains).toList(), "the run's flags: " + create);
+    assertTrue(create.contains("-XX:AOTMode=create"), create.toString());
+    assertTrue(create.stream().anyMatch(a -> a.startsWith(recordingFlag)), create.toString());
+    // every later start maps it, quietly; the Java 17 archive is another file. A run on C1 alone (a
+    // small source) replays the profiles recorded with it, a run on C2 maps the classes alone
+    List<String> classesAlone = List.of("-XX:AOTCache=" + cache, "-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTReplayTraining");
+    assertEquals(new Result(0, "", ""), launch(work, env, "runs"));
+    assertEquals(classesAlone, cdsFlags(jdk));
+    Path small = sparse(work.resolve("site.db"), 1L << 20);
+    assertEquals(new Result(0, "", ""), launch(work, env, "run", "--source", small.toString(), "--jobs", "extract"));
+    assertEquals(List.of("-XX:AOTCache=" + cache), cdsFlags(jdk));
+    assertFalse(Files.exists(install.resolve("target/nurselink-classes.jsa")));
+    // the JDK updated in place (a new libjvm), then a new build: not used, recorded again, used after
+    for (Path changed : List.of(jdk.resolve("lib/server/libjvm.so"), install.resolve("target/nurselink-warehouse.jar"))) {
+      later(changed);
+      assertEquals(0, launch(work, env, "runs").code());
+      assertEquals(List.of(), cdsFlags(jdk), changed.toString());
+      assertEquals(0, launch(work, env, "run", "--date", "2026-06-30").code());
+      assertEquals("-XX:AOTMode=record", cdsFlags(jdk).get(0), changed.toString());
+      assertEquals(0, launch(work, env, "runs").code());
+      assertEquals(classesAlone, cdsFlags(jdk), changed.toString());
+    }
+    noCache();
   }
 
   /** The JIT flags the launcher gave the JVM (before the main class: JVM options, not the command's). */
