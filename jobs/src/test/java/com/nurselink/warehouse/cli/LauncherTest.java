@@ -143,7 +143,8 @@ class LauncherTest {
    * arguments of a command to {@code args.txt}, creates the archive a {@code -XX:ArchiveClassesAtExit=}
    * flag names (or the configuration a {@code -XX:AOTConfiguration=} flag names, as Java 25 does when it
    * records), and exits with {@code FAKE_STATUS}; the launcher's check of a recorded archive
-   * ({@code -version}) exits with {@code FAKE_VALIDATE}; making an ahead-of-time cache
+   * ({@code -version}) writes its arguments to {@code validate-args.txt} and exits with
+   * {@code FAKE_VALIDATE}; making an ahead-of-time cache
    * ({@code -XX:AOTMode=create}) writes its arguments to {@code create-args.txt}, creates the cache and
    * exits with {@code FAKE_CREATE}.
    */
@@ -169,7 +170,10 @@ class LauncherTest {
           #!/usr/bin/env bash
           create=""
           for a in "$@"; do
-            [[ "$a" == -version ]] && exit "${FAKE_VALIDATE:-0}"
+            if [[ "$a" == -version ]]; then
+              printf '%s\\n' "$@" > "$(dirname "$0")/validate-args.txt"
+              exit "${FAKE_VALIDATE:-0}"
+            fi
             [[ "$a" == -XX:AOTMode=create ]] && create=1
           done
           if [[ -n "$create" ]]; then
@@ -209,6 +213,7 @@ class LauncherTest {
     Path archive = install.resolve("target/nurselink-classes.jsa");
     Files.deleteIfExists(archive);
     Files.deleteIfExists(install.resolve("target/nurselink-classes.jsa.key"));
+    Files.deleteIfExists(install.resolve("target/nurselink-classes.jsa.log"));
     return archive;
   }
 
@@ -216,6 +221,7 @@ class LauncherTest {
     Path cache = install.resolve("target/nurselink-classes.aot");
     Files.deleteIfExists(cache);
     Files.deleteIfExists(install.resolve("target/nurselink-classes.aot.key"));
+    Files.deleteIfExists(install.resolve("target/nurselink-classes.aot.log"));
     return cache;
   }
 
@@ -258,18 +264,33 @@ class LauncherTest {
     assertEquals(3, failed.code(), failed.err());
     assertRecords(cdsFlags(jdk));
     assertFalse(Files.exists(archive));
-    assertEquals(0, launch(work, unusable, "run", "--date", "2026-06-30").code());
-    assertRecords(cdsFlags(jdk));
-    assertFalse(Files.exists(archive));
     try (Stream<Path> left = Files.list(install.resolve("target"))) {
       assertEquals(List.of(), left.filter(f -> !f.getFileName().toString().startsWith("nurselink-warehouse.jar")
           && !f.getFileName().toString().equals("classpath.txt")).toList(), "nothing left behind");
+    }
+    Result notKept = launch(work, unusable, "run", "--date", "2026-06-30");
+    assertEquals(0, notKept.code());
+    assertTrue(notKept.err().contains("could not be made or mapped, and is not kept"), notKept.err());
+    assertRecords(cdsFlags(jdk));
+    assertFalse(Files.exists(archive));
+    try (Stream<Path> left = Files.list(install.resolve("target"))) {
+      assertEquals(List.of(install.resolve("target/nurselink-classes.jsa.log")),
+          left.filter(f -> !f.getFileName().toString().startsWith("nurselink-warehouse.jar")
+          && !f.getFileName().toString().equals("classpath.txt")).toList(), "only the JVM's account of why");
     }
     // a successful run keeps it, and says so once
     Result recorded = launch(work, env, "run", "--date", "2026-06-30");
     assertEquals(0, recorded.code(), recorded.err());
     assertTrue(recorded.err().contains("records the class-data archive"), recorded.err());
+    assertFalse(recorded.err().contains("is not kept"), recorded.err());
     assertTrue(Files.isRegularFile(archive));
+    List<String> validate = Files.readAllLines(jdk.resolve("bin/validate-args.txt"));
+    assertTrue(validate.contains("-Xshare:on"), validate.toString());
+    assertTrue(validate.stream().anyMatch(a -> a.startsWith("-XX:SharedArchiveFile=" + archive + ".")), validate.toString());
+    // Java 17's flags: the packages Spark opens, none of Java 25's
+    List<String> options = jvmOptions(jdk, "args.txt");
+    assertTrue(options.contains("--add-opens=java.base/sun.security.action=ALL-UNNAMED"), options.toString());
+    assertFalse(options.contains("--sun-misc-unsafe-memory-access=allow"), options.toString());
     // every later start maps it, quietly
     Result used = launch(work, env, "runs");
     assertEquals(new Result(0, "", ""), used);
@@ -295,10 +316,11 @@ class LauncherTest {
   @Test
   void onJava25AnAheadOfTimeCacheIsRecordedByAWholeRunAndUsedUntilTheBuildOrTheJdkChanges() throws Exception {
     Path jdk = fakeJava25();
-    Path cache = noArchive();
-    cache = noCache();
+    noArchive();
+    Path cache = noCache();
     Path work = Files.createDirectories(tmp.resolve("work-aot"));
-    var env = java.util.Map.of("JAVA_HOME", jdk.toString());
+    // the user's own JVM options reach the run, the making of the cache and its check alike
+    var env = java.util.Map.of("JAVA_HOME", jdk.toString(), "NURSELINK_JAVA_OPTS", "-Dthe.users.option=1");
     String recordingFlag = "-XX:AOTConfiguration=" + cache + ".";
 
     // Java 25's own flags: Unsafe's memory access allowed, no package that is gone opened
@@ -316,6 +338,8 @@ class LauncherTest {
       Files.deleteIfExists(jdk.resolve("bin/create-args.txt"));
       Result r = launch(work, all, "run", "--date", "2026-06-30");
       assertEquals(failing.containsKey("FAKE_STATUS") ? 3 : 0, r.code(), failing + r.err());
+      assertEquals(!failing.containsKey("FAKE_STATUS"), r.err().contains("could not be made or mapped, and is not kept"),
+          failing + r.err());
       List<String> flags = cdsFlags(jdk);
       assertEquals(3, flags.size(), flags.toString());
       assertEquals("-XX:AOTMode=record", flags.get(0));
@@ -324,8 +348,9 @@ class LauncherTest {
       assertEquals(failing.containsKey("FAKE_STATUS"), !Files.exists(jdk.resolve("bin/create-args.txt")), failing.toString());
       assertFalse(Files.exists(cache), failing.toString());
       try (Stream<Path> left = Files.list(install.resolve("target"))) {
-        assertEquals(List.of(), left.filter(f -> f.getFileName().toString().startsWith("nurselink-classes")).toList(),
-            "nothing left behind: " + failing);
+        // but the JVM's account of why no cache is kept
+        assertEquals(failing.containsKey("FAKE_STATUS") ? List.of() : List.of(install.resolve("target/nurselink-classes.aot.log")),
+            left.filter(f -> f.getFileName().toString().startsWith("nurselink-classes")).toList(), "left behind: " + failing);
       }
     }
     // a successful run: the cache made from its configuration with the run's own flags, kept, said once
@@ -338,7 +363,15 @@ class LauncherTest {
         && !o.startsWith("-Dnurselink.home=") && !o.startsWith("-Xlog:")).toList();
     assertEquals(runFlags, create.stream().filter(runFlags::contains).toList(), "the run's flags: " + create);
     assertTrue(create.contains("-XX:AOTMode=create"), create.toString());
+    assertTrue(create.contains("-Dthe.users.option=1"), create.toString());
     assertTrue(create.stream().anyMatch(a -> a.startsWith(recordingFlag)), create.toString());
+    // the cache checked before it is kept: -XX:AOTMode=on refuses to start on one it cannot map
+    List<String> validate = Files.readAllLines(jdk.resolve("bin/validate-args.txt"));
+    assertTrue(validate.contains("-XX:AOTMode=on"), validate.toString());
+    assertTrue(validate.contains("-Dthe.users.option=1"), validate.toString());
+    String made = create.stream().filter(a -> a.startsWith("-XX:AOTCache=")).findFirst().orElseThrow();
+    assertTrue(validate.contains(made), "the cache just made is the one checked: " + validate);
+    assertEquals(runFlags, validate.stream().filter(runFlags::contains).toList(), "the run's flags: " + validate);
     // every later start maps it, quietly; the Java 17 archive is another file. A run on C1 alone (a
     // small source) replays the profiles recorded with it, a run on C2 maps the classes alone
     List<String> classesAlone = List.of("-XX:AOTCache=" + cache, "-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTReplayTraining");
