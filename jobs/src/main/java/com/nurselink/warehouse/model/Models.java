@@ -1,5 +1,6 @@
 package com.nurselink.warehouse.model;
 
+import com.nurselink.warehouse.util.SideBySide;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -72,7 +73,7 @@ public final class Models {
    */
   public static void buildAndPublishModel(SparkSession spark, SqlParams params, Dataset<Row> previousDimNurse,
       BiFunction<String, Dataset<Row>, Dataset<Row>> publish) {
-    buildAndPublishModel(spark, params, previousDimNurse, publish, Models::oneAfterAnother);
+    buildAndPublishModel(spark, params, previousDimNurse, publish, calls -> SideBySide.run("model", 1, calls));
   }
 
   /**
@@ -119,20 +120,6 @@ public final class Models {
     for (int i = 0; i < group.size(); i++) {
       tables.get(i).createOrReplaceTempView(group.get(i).name());
     }
-  }
-
-  private static <T> List<T> oneAfterAnother(List<Callable<T>> calls) {
-    List<T> out = new ArrayList<>();
-    for (Callable<T> c : calls) {
-      try {
-        out.add(c.call());
-      } catch (RuntimeException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new IllegalStateException(e.getMessage(), e);
-      }
-    }
-    return out;
   }
 
   /** Builds the model with the {@code prev_dim_nurse} view already registered (empty when absent). */

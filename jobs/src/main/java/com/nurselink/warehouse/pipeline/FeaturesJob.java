@@ -4,6 +4,7 @@ import com.nurselink.warehouse.features.Manifest;
 import com.nurselink.warehouse.model.ModelRegistry;
 import com.nurselink.warehouse.model.Models;
 import com.nurselink.warehouse.lake.Lake;
+import com.nurselink.warehouse.util.SideBySide;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;

@@ -2,6 +2,7 @@ package com.nurselink.warehouse.pipeline;
 
 import com.nurselink.warehouse.model.ModelRegistry;
 import com.nurselink.warehouse.model.Models;
+import com.nurselink.warehouse.util.SideBySide;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;

@@ -3,6 +3,7 @@ package com.nurselink.warehouse.pipeline;
 import com.nurselink.warehouse.lake.Lake;
 import com.nurselink.warehouse.model.ModelRegistry;
 import com.nurselink.warehouse.model.Models;
+import com.nurselink.warehouse.util.SideBySide;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;

@@ -5,6 +5,7 @@ import com.nurselink.warehouse.lake.Lake;
 import com.nurselink.warehouse.source.SourceTable;
 import com.nurselink.warehouse.util.Progress;
 import com.nurselink.warehouse.util.Pseudonyms;
+import com.nurselink.warehouse.util.SideBySide;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Map;

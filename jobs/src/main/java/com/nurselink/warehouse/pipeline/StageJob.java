@@ -8,6 +8,7 @@ import com.nurselink.warehouse.staging.CleanSchema;
 import com.nurselink.warehouse.staging.Staging;
 import com.nurselink.warehouse.lake.Lake;
 import com.nurselink.warehouse.util.Observations;
+import com.nurselink.warehouse.util.SideBySide;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;

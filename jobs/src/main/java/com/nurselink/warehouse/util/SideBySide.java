@@ -1,4 +1,4 @@
-package com.nurselink.warehouse.pipeline;
+package com.nurselink.warehouse.util;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,14 +29,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>The threads are made by the calling thread, so they inherit its Spark session and its Spark
  * local properties (job group, scheduler pool).
  */
-final class SideBySide {
+public final class SideBySide {
   private SideBySide() {}
 
   /**
    * Runs every write, on at most {@code threads} threads (none but the caller's for 1 or a single
    * write, in the given order, stopping at the first failure); the results in the writes' order.
    */
-  static <T> List<T> run(String job, int threads, List<Callable<T>> writes) {
+  public static <T> List<T> run(String job, int threads, List<Callable<T>> writes) {
     if (threads <= 1 || writes.size() <= 1) {
       List<T> out = new ArrayList<>(writes.size());
       for (Callable<T> w : writes) {

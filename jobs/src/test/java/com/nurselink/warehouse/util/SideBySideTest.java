@@ -1,4 +1,4 @@
-package com.nurselink.warehouse.pipeline;
+package com.nurselink.warehouse.util;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
