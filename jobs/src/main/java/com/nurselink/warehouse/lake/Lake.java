@@ -242,17 +242,38 @@ public final class Lake {
 
   private Table create(SparkSession spark, String namespace, String table, Dataset<Row> df, Partitioning p) {
     Catalog c = catalog(spark);
-    if (c instanceof SupportsNamespaces ns && !ns.namespaceExists(Namespace.of(namespace))) {
-      try {
-        ns.createNamespace(Namespace.of(namespace));
-      } catch (org.apache.iceberg.exceptions.AlreadyExistsException raced) {
-        // created by another writer in between
-      }
+    if (c instanceof SupportsNamespaces ns) {
+      ensureNamespace(ns, Namespace.of(namespace));
     }
     Schema schema = SparkSchemaUtil.convert(df.schema().asNullable());
     return c.createTable(TableIdentifier.of(namespace, table), schema,
         p == null ? PartitionSpec.unpartitioned() : p.spec(schema), properties(namespace, df));
   }
+
+  /**
+   * Creates the namespace unless it exists. One thread at a time in this JVM: the tables of a job
+   * written side by side create theirs at once, and the check and the creation are two statements of
+   * the catalog (two inserts raced in Iceberg's JDBC catalog on SQLite and failed the features job on a
+   * primary key). A namespace another process created in between is no failure either: the catalogs
+   * report it as already existing, the JDBC one as its insert's failure, so the namespace is looked
+   * up again before the failure is thrown.
+   */
+  static void ensureNamespace(SupportsNamespaces ns, Namespace namespace) {
+    synchronized (NAMESPACES) {
+      if (ns.namespaceExists(namespace)) {
+        return;
+      }
+      try {
+        ns.createNamespace(namespace);
+      } catch (RuntimeException failed) {
+        if (!ns.namespaceExists(namespace)) {
+          throw failed;
+        }
+      }
+    }
+  }
+
+  private static final Object NAMESPACES = new Object();
 
   /**
    * The properties of a new table: {@link #TABLE_PROPERTIES}, and for the raw layer no dictionary
