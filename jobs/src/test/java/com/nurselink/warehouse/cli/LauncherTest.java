@@ -217,12 +217,15 @@ class LauncherTest {
     return archive;
   }
 
+  /** Removes both Java 25 caches (of runs on C1 alone and of tiered runs); returns the latter's path. */
   private static Path noCache() throws IOException {
-    Path cache = install.resolve("target/nurselink-classes.aot");
-    Files.deleteIfExists(cache);
-    Files.deleteIfExists(install.resolve("target/nurselink-classes.aot.key"));
-    Files.deleteIfExists(install.resolve("target/nurselink-classes.aot.log"));
-    return cache;
+    for (String mode : List.of("quick", "full")) {
+      Path cache = install.resolve("target/nurselink-classes-" + mode + ".aot");
+      Files.deleteIfExists(cache);
+      Files.deleteIfExists(install.resolve("target/nurselink-classes-" + mode + ".aot.key"));
+      Files.deleteIfExists(install.resolve("target/nurselink-classes-" + mode + ".aot.log"));
+    }
+    return install.resolve("target/nurselink-classes-full.aot");
   }
 
   /** The JVM options of the last command, before the main class. */
@@ -349,7 +352,7 @@ class LauncherTest {
       assertFalse(Files.exists(cache), failing.toString());
       try (Stream<Path> left = Files.list(install.resolve("target"))) {
         // but the JVM's account of why no cache is kept
-        assertEquals(failing.containsKey("FAKE_STATUS") ? List.of() : List.of(install.resolve("target/nurselink-classes.aot.log")),
+        assertEquals(failing.containsKey("FAKE_STATUS") ? List.of() : List.of(install.resolve("target/nurselink-classes-full.aot.log")),
             left.filter(f -> f.getFileName().toString().startsWith("nurselink-classes")).toList(), "left behind: " + failing);
       }
     }
@@ -372,15 +375,26 @@ class LauncherTest {
     String made = create.stream().filter(a -> a.startsWith("-XX:AOTCache=")).findFirst().orElseThrow();
     assertTrue(validate.contains(made), "the cache just made is the one checked: " + validate);
     assertEquals(runFlags, validate.stream().filter(runFlags::contains).toList(), "the run's flags: " + validate);
-    // every later start maps it, quietly; the Java 17 archive is another file. A run on C1 alone (a
-    // small source) replays the profiles recorded with it, a run on C2 maps the classes alone
-    List<String> classesAlone = List.of("-XX:AOTCache=" + cache, "-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTReplayTraining");
+    // every later start on C2 maps it and replays its profiles, quietly; the Java 17 archive is another file
+    List<String> full = List.of("-XX:AOTCache=" + cache);
     assertEquals(new Result(0, "", ""), launch(work, env, "runs"));
-    assertEquals(classesAlone, cdsFlags(jdk));
+    assertEquals(full, cdsFlags(jdk));
+    assertFalse(Files.exists(install.resolve("target/nurselink-classes.jsa")));
+    // a run on C1 alone (a small source) has no cache of its own yet: it maps the classes of the
+    // other, without its profiles (recorded on C2); a whole one records its own, used after
+    Path quickCache = install.resolve("target/nurselink-classes-quick.aot");
     Path small = sparse(work.resolve("site.db"), 1L << 20);
     assertEquals(new Result(0, "", ""), launch(work, env, "run", "--source", small.toString(), "--jobs", "extract"));
-    assertEquals(List.of("-XX:AOTCache=" + cache), cdsFlags(jdk));
-    assertFalse(Files.exists(install.resolve("target/nurselink-classes.jsa")));
+    assertEquals(List.of("-XX:AOTCache=" + cache, "-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTReplayTraining"),
+        cdsFlags(jdk));
+    Result smallRecorded = launch(work, env, "run", "--source", small.toString());
+    assertEquals(0, smallRecorded.code(), smallRecorded.err());
+    assertTrue(smallRecorded.err().contains("records the ahead-of-time cache of small runs"), smallRecorded.err());
+    assertTrue(Files.isRegularFile(quickCache));
+    assertEquals(new Result(0, "", ""), launch(work, env, "run", "--source", small.toString(), "--jobs", "extract"));
+    assertEquals(List.of("-XX:AOTCache=" + quickCache), cdsFlags(jdk));
+    assertEquals(new Result(0, "", ""), launch(work, env, "runs"));
+    assertEquals(full, cdsFlags(jdk));
     // the JDK updated in place (a new libjvm), then a new build: not used, recorded again, used after
     for (Path changed : List.of(jdk.resolve("lib/server/libjvm.so"), install.resolve("target/nurselink-warehouse.jar"))) {
       later(changed);
@@ -389,7 +403,7 @@ class LauncherTest {
       assertEquals(0, launch(work, env, "run", "--date", "2026-06-30").code());
       assertEquals("-XX:AOTMode=record", cdsFlags(jdk).get(0), changed.toString());
       assertEquals(0, launch(work, env, "runs").code());
-      assertEquals(classesAlone, cdsFlags(jdk), changed.toString());
+      assertEquals(full, cdsFlags(jdk), changed.toString());
     }
     noCache();
   }
