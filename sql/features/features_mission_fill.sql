@@ -91,7 +91,7 @@ rate_windows as (
         city,
         specialty,
         posted_date,
-        array_sort(flatten(array_agg(day_rates) over (
+        sort_array(flatten(array_agg(day_rates) over (
             partition by city, specialty
             order by unix_date(posted_date)
             range between 30 preceding and 1 preceding
