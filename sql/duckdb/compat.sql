@@ -20,3 +20,6 @@ CREATE OR REPLACE MACRO array_size(a) AS len(a);
 
 -- element at a 0-based index, NULL out of range (Spark: get)
 CREATE OR REPLACE MACRO get(a, i) AS a[i + 1];
+
+-- the array sorted ascending, nulls first (Spark: sort_array with its default order)
+CREATE OR REPLACE MACRO sort_array(a) AS list_sort(a, 'ASC', 'NULLS FIRST');
