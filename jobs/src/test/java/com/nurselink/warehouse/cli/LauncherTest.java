@@ -359,7 +359,7 @@ class LauncherTest {
     // a successful run: the cache made from its configuration with the run's own flags, kept, said once
     Result recorded = launch(work, env, "run", "--date", "2026-06-30");
     assertEquals(0, recorded.code(), recorded.err());
-    assertTrue(recorded.err().contains("records the ahead-of-time cache"), recorded.err());
+    assertTrue(recorded.err().contains("records the ahead-of-time cache of large runs"), recorded.err());
     assertTrue(Files.isRegularFile(cache));
     List<String> create = Files.readAllLines(jdk.resolve("bin/create-args.txt"));
     List<String> runFlags = jvmOptions(jdk, "args.txt").stream().filter(o -> !cdsFlags(List.of(o)).equals(List.of(o))
@@ -395,6 +395,19 @@ class LauncherTest {
     assertEquals(List.of("-XX:AOTCache=" + quickCache), cdsFlags(jdk));
     assertEquals(new Result(0, "", ""), launch(work, env, "runs"));
     assertEquals(full, cdsFlags(jdk));
+    // and the other way: with the small runs' cache alone, a command on C2 maps its classes alone
+    Files.move(cache, tmp.resolve("full.aot"));
+    assertEquals(new Result(0, "", ""), launch(work, env, "runs"));
+    assertEquals(List.of("-XX:AOTCache=" + quickCache, "-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTReplayTraining"),
+        cdsFlags(jdk));
+    Files.move(tmp.resolve("full.aot"), cache);
+    // the single cache of former builds is removed, never used
+    Path former = Files.writeString(install.resolve("target/nurselink-classes.aot"), "former");
+    Files.writeString(install.resolve("target/nurselink-classes.aot.key"), "former");
+    assertEquals(new Result(0, "", ""), launch(work, env, "runs"));
+    assertEquals(full, cdsFlags(jdk));
+    assertFalse(Files.exists(former));
+    assertFalse(Files.exists(install.resolve("target/nurselink-classes.aot.key")));
     // the JDK updated in place (a new libjvm), then a new build: not used, recorded again, used after
     for (Path changed : List.of(jdk.resolve("lib/server/libjvm.so"), install.resolve("target/nurselink-warehouse.jar"))) {
       later(changed);
