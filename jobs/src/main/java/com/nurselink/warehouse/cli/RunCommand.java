@@ -99,6 +99,10 @@ public final class RunCommand implements Callable<Integer> {
     String runId = newRunId();
     Lake lake = Lake.of(s);
     progress.info("run", "run " + runId + "  date " + date + "  env " + s.env() + "  jobs " + String.join(",", plan));
+    // the log levels set before the preloading thread starts: the drivers it loads may be the first
+    // to log, and a logging set-up on that thread while this one sets the levels could undo them
+    // (Iceberg's warnings then reached a quiet run's output, now and then)
+    Sparks.quietLogs(verbose);
     Warehouses.preload(s);
     SparkSession spark = Sparks.session("nurselink-" + String.join("-", plan), s.get(ConfigKey.SPARK_MASTER),
         s.getInt(ConfigKey.SPARK_SHUFFLE_PARTITIONS), verbose, s.sparkPassthrough());

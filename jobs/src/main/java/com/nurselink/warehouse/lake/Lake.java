@@ -434,7 +434,10 @@ public final class Lake {
     org.apache.iceberg.Transaction tx = t.newTransaction();
     org.apache.iceberg.OverwriteFiles overwrite = tx.newOverwrite()
         .overwriteByRowFilter(org.apache.iceberg.expressions.Expressions.equal(p.column(), value));
-    for (org.apache.iceberg.DataFile f : t.snapshot(st.commit().snapshotId()).addedDataFiles(t.io())) {
+    // SnapshotChanges reads the manifests with the table's partition specs (Snapshot.addedDataFiles
+    // reads them from each manifest's metadata, deprecated, and warns once per manifest)
+    for (org.apache.iceberg.DataFile f : org.apache.iceberg.SnapshotChanges.builderFor(t)
+        .snapshot(t.snapshot(st.commit().snapshotId())).build().addedDataFiles()) {
       overwrite.addFile(f);
     }
     properties.forEach(overwrite::set);
