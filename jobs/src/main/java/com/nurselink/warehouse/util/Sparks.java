@@ -66,16 +66,22 @@ public final class Sparks {
     return spark;
   }
 
-  /** Spark, Hadoop and Parquet INFO logs off unless verbose. */
+  /**
+   * The libraries whose logs a quiet run leaves out but their errors (log4j2.properties names them too);
+   * verbose, their INFO lines.
+   */
+  static final java.util.List<String> LIBRARIES = java.util.List.of("org.apache.spark", "org.apache.hadoop",
+      "org.apache.parquet", "org.sparkproject", "org.apache.iceberg");
+
+  /**
+   * Quiet: warnings, and only the errors of {@link #LIBRARIES}. Verbose: INFO, theirs included (the
+   * log configuration file sets them to ERROR: raising the root's level alone left Spark's INFO lines
+   * out of a verbose run).
+   */
   public static void quietLogs(boolean verbose) {
-    Level lvl = verbose ? Level.INFO : Level.WARN;
-    Configurator.setRootLevel(lvl);
-    if (!verbose) {
-      Configurator.setLevel("org.apache.spark", Level.ERROR);
-      Configurator.setLevel("org.apache.hadoop", Level.ERROR);
-      Configurator.setLevel("org.apache.parquet", Level.ERROR);
-      Configurator.setLevel("org.sparkproject", Level.ERROR);
-      Configurator.setLevel("org.apache.iceberg", Level.ERROR);
+    Configurator.setRootLevel(verbose ? Level.INFO : Level.WARN);
+    for (String library : LIBRARIES) {
+      Configurator.setLevel(library, verbose ? Level.INFO : Level.ERROR);
     }
   }
 }

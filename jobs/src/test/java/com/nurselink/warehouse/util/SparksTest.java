@@ -1,7 +1,9 @@
 package com.nurselink.warehouse.util;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nurselink.warehouse.SparkTestBase;
 import java.util.ArrayList;
@@ -11,7 +13,7 @@ import org.apache.spark.sql.catalyst.expressions.codegen.CodeGenerator$;
 import org.apache.spark.sql.catalyst.expressions.codegen.GeneratedClass;
 import org.junit.jupiter.api.Test;
 
-/** The session's settings that a run's speed depends on. */
+/** The session's settings that a run's speed depends on, and its logs' levels. */
 class SparksTest extends SparkTestBase {
   /** Compiles, through Spark's code generator and its cache, a generated class of its own. */
   private static GeneratedClass compile(int n) {
@@ -35,5 +37,33 @@ class SparksTest extends SparkTestBase {
     for (int q = 1; q <= 50; q++) {
       assertSame(first.get(q - 1), compile(q), "class " + q + " compiled again");
     }
+  }
+
+  /**
+   * A quiet run logs warnings, and of Spark, Hadoop, Parquet and Iceberg only their errors; a verbose
+   * one their INFO lines too (the log configuration file's ERROR for them used to hold under
+   * --verbose). The test's session is quiet, and is left so.
+   */
+  @Test
+  void verboseLogsShowTheLibrariesInfoLinesAndQuietOnlyTheirErrors() {
+    List<String> loggers = List.of("org.apache.spark.SparkContext", "org.apache.hadoop.fs.FileSystem",
+        "org.apache.parquet.hadoop.ParquetWriter", "org.sparkproject.jetty.server.Server",
+        "org.apache.iceberg.ManifestReader");
+    try {
+      Sparks.quietLogs(true);
+      for (String name : loggers) {
+        assertTrue(org.apache.logging.log4j.LogManager.getLogger(name).isInfoEnabled(), name + " verbose");
+      }
+      assertTrue(org.apache.logging.log4j.LogManager.getLogger("com.nurselink.warehouse.X").isInfoEnabled());
+    } finally {
+      Sparks.quietLogs(false);
+    }
+    for (String name : loggers) {
+      var logger = org.apache.logging.log4j.LogManager.getLogger(name);
+      assertFalse(logger.isWarnEnabled(), name + " quiet");
+      assertTrue(logger.isErrorEnabled(), name + " quiet");
+    }
+    assertTrue(org.apache.logging.log4j.LogManager.getLogger("com.nurselink.warehouse.X").isWarnEnabled());
+    assertFalse(org.apache.logging.log4j.LogManager.getLogger("com.nurselink.warehouse.X").isInfoEnabled());
   }
 }
