@@ -400,6 +400,27 @@ class LauncherTest {
     assertEquals(new Result(0, "", ""), launch(work, env, "runs"));
     assertEquals(List.of("-XX:AOTCache=" + quickCache, "-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTReplayTraining"),
         cdsFlags(jdk));
+    // a whole run with no room to record its own (under 1 GB free where target/ is): nothing recorded,
+    // the other's classes mapped as by any other command
+    Path fakeBin = Files.createDirectories(tmp.resolve("fake-df-bin"));
+    Path df = Files.writeString(fakeBin.resolve("df"), "#!/bin/sh\n"
+        + "echo 'Filesystem 1024-blocks Used Available Capacity Mounted on'\n"
+        + "echo '/dev/full 2000000 1999000 1000 100% /'\n");
+    df.toFile().setExecutable(true);
+    var noRoom = new java.util.HashMap<>(env);
+    noRoom.put("PATH", fakeBin + ":" + System.getenv("PATH"));
+    Result cramped = launch(work, noRoom, "run", "--date", "2026-06-30");
+    assertEquals(new Result(0, "", ""), cramped);
+    assertEquals(List.of("-XX:AOTCache=" + quickCache, "-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTReplayTraining"),
+        cdsFlags(jdk));
+    assertFalse(Files.exists(cache));
+    // the other's cache of another build or JDK (its key stale) is not mapped either
+    Path quickKey = install.resolve("target/nurselink-classes-quick.aot.key");
+    String key = Files.readString(quickKey);
+    Files.writeString(quickKey, "stale\n");
+    assertEquals(new Result(0, "", ""), launch(work, env, "runs"));
+    assertEquals(List.of(), cdsFlags(jdk));
+    Files.writeString(quickKey, key);
     Files.move(tmp.resolve("full.aot"), cache);
     // the single cache of former builds is removed, never used
     Path former = Files.writeString(install.resolve("target/nurselink-classes.aot"), "former");
