@@ -66,4 +66,21 @@ class SparksTest extends SparkTestBase {
     assertTrue(org.apache.logging.log4j.LogManager.getLogger("com.nurselink.warehouse.X").isWarnEnabled());
     assertFalse(org.apache.logging.log4j.LogManager.getLogger("com.nurselink.warehouse.X").isInfoEnabled());
   }
+
+  /** The launcher's log configuration quiets the same libraries as {@link Sparks#quietLogs} does. */
+  @Test
+  void theLogConfigurationFileQuietsTheSameLibraries() throws Exception {
+    java.util.Properties p = new java.util.Properties();
+    try (var in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(System.getProperty("nurselink.repo", "."), "jobs/src/main/resources/log4j2.properties"))) {
+      p.load(in);
+    }
+    List<String> quieted = new ArrayList<>();
+    for (String k : p.stringPropertyNames()) {
+      if (k.startsWith("logger.") && k.endsWith(".name")
+          && "error".equals(p.getProperty(k.substring(0, k.length() - ".name".length()) + ".level"))) {
+        quieted.add(p.getProperty(k));
+      }
+    }
+    assertEquals(Sparks.LIBRARIES.stream().sorted().toList(), quieted.stream().sorted().toList());
+  }
 }
